@@ -1,0 +1,50 @@
+package io.taskqueue.api;
+
+import io.taskqueue.task.InvalidTaskException;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Error handling shared by every API route ({@code routeConfigurationId("api-errors")}): one JSON
+ * shape, {@code {"error": "...", "field": "..."}}, with the status that fits.
+ */
+@Component
+public class ApiErrorConfiguration extends RouteConfigurationBuilder {
+
+  public static final String ID = "api-errors";
+
+  private final ApiResponses responses;
+
+  public ApiErrorConfiguration(ApiResponses responses) {
+    this.responses = responses;
+  }
+
+  @Override
+  public void configuration() {
+    routeConfiguration(ID)
+        .onException(InvalidTaskException.class)
+        .handled(true)
+        .process(
+            e -> {
+              InvalidTaskException error =
+                  e.getProperty(
+                      org.apache.camel.Exchange.EXCEPTION_CAUGHT, InvalidTaskException.class);
+              responses.error(e, error.status(), error.getMessage(), error.field());
+            })
+        .end()
+        .onException(ApiException.class)
+        .handled(true)
+        .process(
+            e -> {
+              ApiException error =
+                  e.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, ApiException.class);
+              responses.error(e, error.status(), error.getMessage(), error.field());
+            })
+        .end()
+        .onException(Exception.class)
+        .handled(true)
+        .log(org.apache.camel.LoggingLevel.ERROR, "API request failed: ${exception.stacktrace}")
+        .process(e -> responses.error(e, 500, "Internal error; see the server log", null))
+        .end();
+  }
+}

@@ -1,0 +1,110 @@
+package io.taskqueue.api;
+
+import io.taskqueue.config.TaskQueueProperties;
+import io.taskqueue.store.TaskReader;
+import io.taskqueue.task.TaskIds;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestBindingMode;
+import org.springframework.stereotype.Component;
+
+/** The task API: {@code POST /api/tasks}, {@code GET /api/tasks/{id}}, {@code .../history}. */
+@Component
+public class TaskApiRoute extends RouteBuilder {
+
+  /** Room for the fields around the payload; the payload itself is limited by the parser. */
+  static final int ENVELOPE_BYTES = 16_384;
+
+  private final TaskQueueProperties properties;
+  private final TaskReader reader;
+  private final ApiResponses responses;
+
+  public TaskApiRoute(TaskQueueProperties properties, TaskReader reader, ApiResponses responses) {
+    this.properties = properties;
+    this.reader = reader;
+    this.responses = responses;
+  }
+
+  @Override
+  public void configure() {
+    restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
+
+    rest("/api/tasks")
+        .post()
+        .consumes("application/json")
+        .produces("application/json")
+        .to("direct:api-enqueue")
+        .get("/{id}")
+        .produces("application/json")
+        .to("direct:api-task")
+        .get("/{id}/history")
+        .produces("application/json")
+        .to("direct:api-task-history");
+
+    from("direct:api-enqueue")
+        .routeId("api-enqueue")
+        .routeConfigurationId(ApiErrorConfiguration.ID)
+        .process(
+            e -> e.getIn().setBody(readBody(e, properties.getPayloadMaxBytes() + ENVELOPE_BYTES)))
+        .to("direct:enqueue")
+        .process(e -> responses.json(e, 202, e.getMessage().getBody()));
+
+    from("direct:api-task")
+        .routeId("api-task")
+        .routeConfigurationId(ApiErrorConfiguration.ID)
+        .process(
+            e -> responses.json(e, 200, reader.find(taskId(e)).orElseThrow(() -> notFound(e))));
+
+    from("direct:api-task-history")
+        .routeId("api-task-history")
+        .routeConfigurationId(ApiErrorConfiguration.ID)
+        .process(
+            e -> {
+              UUID id = taskId(e);
+              if (reader.find(id).isEmpty()) {
+                throw notFound(e);
+              }
+              responses.json(e, 200, reader.history(id));
+            });
+  }
+
+  /** The request body as UTF-8 text, refused with 413 past {@code limit} bytes. */
+  static String readBody(Exchange exchange, int limit) throws IOException {
+    Long declared = exchange.getIn().getHeader(Exchange.CONTENT_LENGTH, Long.class);
+    if (declared != null && declared > limit) {
+      throw new ApiException(413, "The request body is larger than " + limit + " bytes");
+    }
+    byte[] bytes;
+    Object body = exchange.getIn().getBody();
+    if (body instanceof InputStream stream) {
+      bytes = stream.readNBytes(limit + 1);
+    } else {
+      bytes = exchange.getIn().getBody(byte[].class);
+    }
+    if (bytes == null) {
+      return null;
+    }
+    if (bytes.length > limit) {
+      throw new ApiException(413, "The request body is larger than " + limit + " bytes");
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  static UUID taskId(Exchange exchange) {
+    String raw = exchange.getIn().getHeader("id", String.class);
+    UUID id = TaskIds.parseOrNull(raw);
+    if (id == null) {
+      throw new ApiException(404, "No task with id '" + raw + "' (not a task id)", "id");
+    }
+    return id;
+  }
+
+  private static ApiException notFound(Exchange exchange) {
+    return new ApiException(
+        404, "No task with id '" + exchange.getIn().getHeader("id") + "'", "id");
+  }
+}

@@ -1,0 +1,204 @@
+package io.taskqueue.config;
+
+import io.taskqueue.group.GroupSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Everything under {@code taskqueue.*}. Each field has a default, so no configuration is needed.
+ */
+@ConfigurationProperties("taskqueue")
+public class TaskQueueProperties {
+
+  /** Folder of the embedded default's data: the H2 database and the Artemis journal. */
+  private String dataDir = "./data";
+
+  /** Largest accepted payload in bytes (UTF-8 JSON text); larger input answers 413. */
+  private int payloadMaxBytes = 262_144;
+
+  /** How long a running attempt owns its task before the rescue may hand it to another node. */
+  private Duration lease = Duration.ofSeconds(60);
+
+  /** This instance's name in task owner and history columns; defaults to host name and pid. */
+  private String node;
+
+  /** The group a task goes to when neither the task nor a routing rule names one. */
+  private String defaultGroup = "default";
+
+  /** Content-based routing rules, tried in order: the first whose type pattern matches wins. */
+  private List<RoutingRule> routing = new ArrayList<>();
+
+  /** Resource groups by name; the default group exists even when it is not listed. */
+  private Map<String, GroupSettings> groups = new LinkedHashMap<>();
+
+  /** Retention of finished tasks. */
+  private Retention retention = new Retention();
+
+  /** The rescue timer: expired leases and tasks that never reached the broker. */
+  private Rescue rescue = new Rescue();
+
+  public String getDataDir() {
+    return dataDir;
+  }
+
+  public void setDataDir(String dataDir) {
+    this.dataDir = dataDir;
+  }
+
+  public int getPayloadMaxBytes() {
+    return payloadMaxBytes;
+  }
+
+  public void setPayloadMaxBytes(int payloadMaxBytes) {
+    this.payloadMaxBytes = payloadMaxBytes;
+  }
+
+  public Duration getLease() {
+    return lease;
+  }
+
+  public void setLease(Duration lease) {
+    this.lease = lease;
+  }
+
+  public String getNode() {
+    return node;
+  }
+
+  public void setNode(String node) {
+    this.node = node;
+  }
+
+  public String getDefaultGroup() {
+    return defaultGroup;
+  }
+
+  public void setDefaultGroup(String defaultGroup) {
+    this.defaultGroup = defaultGroup;
+  }
+
+  public List<RoutingRule> getRouting() {
+    return routing;
+  }
+
+  public void setRouting(List<RoutingRule> routing) {
+    this.routing = routing;
+  }
+
+  public Map<String, GroupSettings> getGroups() {
+    return groups;
+  }
+
+  public void setGroups(Map<String, GroupSettings> groups) {
+    this.groups = groups;
+  }
+
+  public Retention getRetention() {
+    return retention;
+  }
+
+  public void setRetention(Retention retention) {
+    this.retention = retention;
+  }
+
+  public Rescue getRescue() {
+    return rescue;
+  }
+
+  public void setRescue(Rescue rescue) {
+    this.rescue = rescue;
+  }
+
+  /** One routing rule: tasks whose type matches {@code typePattern} go to {@code group}. */
+  public static class RoutingRule {
+
+    /** A glob on the task type: {@code *} matches any run of characters, e.g. {@code email.*}. */
+    private String typePattern;
+
+    /** The group the matching tasks go to; must be a configured group. */
+    private String group;
+
+    public String getTypePattern() {
+      return typePattern;
+    }
+
+    public void setTypePattern(String typePattern) {
+      this.typePattern = typePattern;
+    }
+
+    public String getGroup() {
+      return group;
+    }
+
+    public void setGroup(String group) {
+      this.group = group;
+    }
+  }
+
+  /** Retention of finished tasks. */
+  public static class Retention {
+
+    /** Completed and cancelled tasks older than this become {@code archived}. */
+    private Duration completed = Duration.ofDays(7);
+
+    /** Metrics rows older than this are deleted. */
+    private Duration metrics = Duration.ofDays(30);
+
+    /** How often the retention route runs. */
+    private Duration interval = Duration.ofMinutes(5);
+
+    public Duration getCompleted() {
+      return completed;
+    }
+
+    public void setCompleted(Duration completed) {
+      this.completed = completed;
+    }
+
+    public Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(Duration interval) {
+      this.interval = interval;
+    }
+
+    public Duration getMetrics() {
+      return metrics;
+    }
+
+    public void setMetrics(Duration metrics) {
+      this.metrics = metrics;
+    }
+  }
+
+  /** The rescue timer. */
+  public static class Rescue {
+
+    /** How often expired leases and unpublished tasks are looked for. */
+    private Duration interval = Duration.ofSeconds(5);
+
+    /** At most this many tasks are republished per run; the rest wait for the next run. */
+    private int batchSize = 500;
+
+    public Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(Duration interval) {
+      this.interval = interval;
+    }
+
+    public int getBatchSize() {
+      return batchSize;
+    }
+
+    public void setBatchSize(int batchSize) {
+      this.batchSize = batchSize;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.taskqueue.flow;
+
+import static io.taskqueue.store.StoreDialect.sql;
+
+import io.taskqueue.group.GroupSettings;
+import io.taskqueue.group.ResourceGroups;
+import io.taskqueue.task.TaskConstants;
+import io.taskqueue.task.TaskFailureKind;
+import io.taskqueue.task.TaskStatus;
+import io.taskqueue.task.Transition;
+import java.sql.Timestamp;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
+import org.apache.camel.model.dataformat.JsonLibrary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code direct:task-failure}, the dead-letter channel of {@code direct:execute}: classifies the
+ * handler's exception and either schedules a retry ({@code running -> failed -> pending}, the
+ * message redelivered by Artemis after an exponential backoff with jitter) or dead-letters the task
+ * ({@code running -> failed -> dead_letter}, a message on {@code taskqueue.dlq.<group>}).
+ */
+@Component
+public class FailureRoute extends RouteBuilder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FailureRoute.class);
+  private static final int MAX_ERROR_CHARS = 4000;
+
+  private final ResourceGroups groups;
+  private final FlowSupport flow;
+
+  public FailureRoute(ResourceGroups groups, FlowSupport flow) {
+    this.groups = groups;
+    this.flow = flow;
+  }
+
+  @Override
+  public void configure() {
+    from("direct:task-failure")
+        .routeId("task-failure")
+        .process(this::decide)
+        .choice()
+        .when(header(TaskConstants.RETRY).isEqualTo(true))
+        .to("direct:retry")
+        .otherwise()
+        .to("direct:dead-letter")
+        .end();
+
+    from("direct:retry")
+        .routeId("retry")
+        .transacted("dbTx")
+        .process(Transition.of(TaskStatus.RUNNING, TaskStatus.FAILED))
+        .to(sql("fail", ""))
+        // 0 rows: the lease was rescued meanwhile and this attempt no longer owns the task
+        .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+        .process(Transition.of(TaskStatus.FAILED, TaskStatus.PENDING))
+        .to(sql("requeue", ""))
+        .to("direct:publish")
+        .end();
+
+    from("direct:dead-letter")
+        .routeId("dead-letter")
+        .transacted("dbTx")
+        .process(Transition.of(TaskStatus.RUNNING, TaskStatus.FAILED))
+        .to(sql("fail", ""))
+        .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+        .process(Transition.of(TaskStatus.FAILED, TaskStatus.DEAD_LETTER))
+        .to(sql("dead_letter", ""))
+        .setHeader(TaskConstants.EVENT, constant("task.dead_letter"))
+        .wireTap("direct:task-event")
+        .setBody(FailureRoute::deadLetterMessage)
+        .removeHeaders("*", TaskConstants.PREFIX + "*")
+        .removeHeaders(TaskConstants.PAYLOAD)
+        .marshal()
+        .json(JsonLibrary.Jackson)
+        .toD(
+            "jms:queue:"
+                + ResourceGroups.deadLetterQueueOf("${header.TaskGroup}")
+                + "?disableReplyTo=true")
+        .end();
+  }
+
+  /** Sets the error, the reason and whether (and when) to retry. */
+  void decide(Exchange exchange) {
+    Message in = exchange.getIn();
+    Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    TaskFailureKind kind = TaskFailureKind.of(error);
+    String group = in.getHeader(TaskConstants.GROUP, String.class);
+    GroupSettings.Retry retry = groups.settings(group).getRetry();
+    int attempt = in.getHeader(TaskConstants.ATTEMPT, Integer.class);
+    int maxAttempts = in.getHeader(TaskConstants.MAX_ATTEMPTS, Integer.class);
+    boolean retryable =
+        kind.retriedByDefault() || (kind == TaskFailureKind.BUSINESS && retry.isRetryBusiness());
+    boolean willRetry = retryable && attempt < maxAttempts;
+
+    String message = describe(error);
+    flow.stamp(exchange);
+    in.setHeader(TaskConstants.ERROR_KIND, kind.name().toLowerCase());
+    in.setHeader(TaskConstants.ERROR, message);
+    in.setHeader(TaskConstants.RETRY, willRetry);
+    if (willRetry) {
+      long delay = retry.delayMillisAfter(attempt, ThreadLocalRandom.current().nextDouble());
+      in.setHeader(TaskConstants.RUN_AT, new Timestamp(System.currentTimeMillis() + delay));
+      in.setHeader(
+          TaskConstants.REASON,
+          kind.name().toLowerCase()
+              + " failure of attempt "
+              + attempt
+              + ", retry in "
+              + delay
+              + " ms");
+    } else {
+      in.setHeader(
+          TaskConstants.REASON,
+          kind.name().toLowerCase()
+              + " failure of attempt "
+              + attempt
+              + (retryable ? ", out of attempts (" + maxAttempts + ")" : ", not retried"));
+    }
+    if (kind == TaskFailureKind.SYSTEM) {
+      LOG.error("Task {} attempt {} failed", in.getHeader(TaskConstants.ID), attempt, error);
+    } else {
+      LOG.info("Task {} attempt {} failed: {}", in.getHeader(TaskConstants.ID), attempt, message);
+    }
+  }
+
+  private static String describe(Throwable error) {
+    if (error == null) {
+      return "unknown error";
+    }
+    String text = error.getClass().getSimpleName() + ": " + error.getMessage();
+    return text.length() > MAX_ERROR_CHARS ? text.substring(0, MAX_ERROR_CHARS) : text;
+  }
+
+  private static Map<String, Object> deadLetterMessage(Exchange exchange) {
+    Message in = exchange.getIn();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", in.getHeader(TaskConstants.ID));
+    body.put("type", in.getHeader(TaskConstants.TYPE));
+    body.put("group", in.getHeader(TaskConstants.GROUP));
+    body.put("attempts", in.getHeader(TaskConstants.ATTEMPT));
+    body.put("errorKind", in.getHeader(TaskConstants.ERROR_KIND));
+    body.put("error", in.getHeader(TaskConstants.ERROR));
+    return body;
+  }
+}

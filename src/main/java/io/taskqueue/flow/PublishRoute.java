@@ -1,0 +1,79 @@
+package io.taskqueue.flow;
+
+import io.taskqueue.group.ResourceGroups;
+import io.taskqueue.task.TaskConstants;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.dataformat.JsonLibrary;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends to the broker. {@code direct:publish}: a task's message to its group queue (persistent,
+ * JMSPriority = priority, held by Artemis until {@code TaskRunAt}); the body is the task id, the
+ * worker reads everything else from the database when it acquires the task. {@code
+ * direct:task-event}: a lifecycle event to the topic {@code taskqueue.events} (non-persistent: it
+ * is a notification, the database is the record).
+ */
+@Component
+public class PublishRoute extends RouteBuilder {
+
+  /** The topic of task lifecycle events. */
+  public static final String EVENTS_TOPIC = "taskqueue.events";
+
+  @Override
+  public void configure() {
+    from("direct:publish")
+        .routeId("publish")
+        .errorHandler(noErrorHandler())
+        .process(PublishRoute::toTaskMessage)
+        .removeHeaders(
+            "*",
+            TaskConstants.ID,
+            TaskConstants.TYPE,
+            TaskConstants.GROUP,
+            TaskConstants.PRIORITY,
+            "JMSPriority",
+            "JMSDeliveryMode",
+            TaskConstants.SCHEDULED_DELIVERY)
+        .toD(
+            "jms:queue:"
+                + ResourceGroups.queueOf("${header.TaskGroup}")
+                + "?preserveMessageQos=true&disableReplyTo=true");
+
+    from("direct:task-event")
+        .routeId("task-event")
+        .setBody(PublishRoute::event)
+        .removeHeaders("*")
+        .marshal()
+        .json(JsonLibrary.Jackson)
+        .to("jms:topic:" + EVENTS_TOPIC + "?deliveryPersistent=false&disableReplyTo=true");
+  }
+
+  private static void toTaskMessage(Exchange exchange) {
+    Message in = exchange.getIn();
+    in.setBody(in.getHeader(TaskConstants.ID, String.class));
+    in.setHeader("JMSPriority", in.getHeader(TaskConstants.PRIORITY, Integer.class));
+    in.setHeader("JMSDeliveryMode", jakarta.jms.DeliveryMode.PERSISTENT);
+    Date runAt = in.getHeader(TaskConstants.RUN_AT, Date.class);
+    if (runAt != null && runAt.getTime() > System.currentTimeMillis()) {
+      in.setHeader(TaskConstants.SCHEDULED_DELIVERY, runAt.getTime());
+    } else {
+      in.removeHeader(TaskConstants.SCHEDULED_DELIVERY);
+    }
+  }
+
+  private static Map<String, Object> event(Exchange exchange) {
+    Message in = exchange.getIn();
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("event", in.getHeader(TaskConstants.EVENT));
+    event.put("id", in.getHeader(TaskConstants.ID));
+    event.put("type", in.getHeader(TaskConstants.TYPE));
+    event.put("group", in.getHeader(TaskConstants.GROUP));
+    event.put("at", java.time.Instant.now().toString());
+    return event;
+  }
+}

@@ -1,0 +1,132 @@
+package io.taskqueue.group;
+
+import java.time.Duration;
+
+/** Settings of one resource group: {@code taskqueue.groups.<name>.*}. */
+public class GroupSettings {
+
+  /** Concurrent consumers of the group's queue on each node. */
+  private int concurrency = 4;
+
+  /**
+   * {@code relaxed} (default): priority first, FIFO within a priority, best effort. {@code strict}:
+   * one consumer with consumer window 0, so ordering is exact.
+   */
+  private Ordering ordering = Ordering.RELAXED;
+
+  /** Retry policy of the group's tasks. */
+  private Retry retry = new Retry();
+
+  public int getConcurrency() {
+    return concurrency;
+  }
+
+  public void setConcurrency(int concurrency) {
+    this.concurrency = concurrency;
+  }
+
+  public Ordering getOrdering() {
+    return ordering;
+  }
+
+  public void setOrdering(Ordering ordering) {
+    this.ordering = ordering;
+  }
+
+  public Retry getRetry() {
+    return retry;
+  }
+
+  public void setRetry(Retry retry) {
+    this.retry = retry;
+  }
+
+  /** Consumers actually started: strict ordering means exactly one. */
+  public int effectiveConcurrency() {
+    return ordering == Ordering.STRICT ? 1 : Math.max(1, concurrency);
+  }
+
+  /** Ordering guarantee of a group. */
+  public enum Ordering {
+    RELAXED,
+    STRICT
+  }
+
+  /** Exponential backoff with jitter: {@code min(initialDelay * multiplier^(n-1), maxDelay)}. */
+  public static class Retry {
+
+    /** Attempts in all (the first run included) before a task is dead-lettered. */
+    private int maxAttempts = 5;
+
+    /** Delay before the second attempt. */
+    private Duration initialDelay = Duration.ofSeconds(1);
+
+    /** Each further delay is the previous one times this. */
+    private double multiplier = 2.0;
+
+    /** Upper bound of a delay. */
+    private Duration maxDelay = Duration.ofMinutes(5);
+
+    /** Random spread of each delay, as a fraction: 0.2 means plus or minus 20%. */
+    private double jitter = 0.2;
+
+    /** Whether business failures ({@code BusinessTaskException}) are retried too. */
+    private boolean retryBusiness = false;
+
+    public int getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    public Duration getInitialDelay() {
+      return initialDelay;
+    }
+
+    public void setInitialDelay(Duration initialDelay) {
+      this.initialDelay = initialDelay;
+    }
+
+    public double getMultiplier() {
+      return multiplier;
+    }
+
+    public void setMultiplier(double multiplier) {
+      this.multiplier = multiplier;
+    }
+
+    public Duration getMaxDelay() {
+      return maxDelay;
+    }
+
+    public void setMaxDelay(Duration maxDelay) {
+      this.maxDelay = maxDelay;
+    }
+
+    public double getJitter() {
+      return jitter;
+    }
+
+    public void setJitter(double jitter) {
+      this.jitter = jitter;
+    }
+
+    public boolean isRetryBusiness() {
+      return retryBusiness;
+    }
+
+    public void setRetryBusiness(boolean retryBusiness) {
+      this.retryBusiness = retryBusiness;
+    }
+
+    /** The delay before attempt {@code failedAttempt + 1}, jitter included. */
+    public long delayMillisAfter(int failedAttempt, double random) {
+      double base = initialDelay.toMillis() * Math.pow(multiplier, Math.max(0, failedAttempt - 1));
+      double capped = Math.min(base, maxDelay.toMillis());
+      double spread = 1 + jitter * (2 * random - 1);
+      return Math.max(0, Math.round(capped * spread));
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.taskqueue.task;
+
+/**
+ * Names of the Camel headers (and so JMS properties) the task flow uses. They all start with {@code
+ * Task}; ingress routes remove any header of that prefix a client sent, so input can never steer
+ * the flow.
+ */
+public final class TaskConstants {
+
+  public static final String PREFIX = "Task";
+  public static final String ID = "TaskId";
+  public static final String TYPE = "TaskType";
+  public static final String GROUP = "TaskGroup";
+  public static final String PRIORITY = "TaskPriority";
+  public static final String MAX_ATTEMPTS = "TaskMaxAttempts";
+
+  /** The attempt this delivery runs as (1 for the first run); fences completion. */
+  public static final String ATTEMPT = "TaskAttempt";
+
+  public static final String RUN_AT = "TaskRunAt";
+  public static final String IDEMPOTENCY_KEY = "TaskIdempotencyKey";
+  public static final String PAYLOAD = "TaskPayload";
+  public static final String RESULT = "TaskResult";
+  public static final String NODE = "TaskNode";
+  public static final String NOW = "TaskNow";
+  public static final String LEASE_UNTIL = "TaskLeaseUntil";
+  public static final String REASON = "TaskReason";
+  public static final String FROM_STATUS = "TaskFromStatus";
+  public static final String TO_STATUS = "TaskToStatus";
+  public static final String ERROR = "TaskError";
+  public static final String ERROR_KIND = "TaskErrorKind";
+  public static final String RETRY = "TaskRetry";
+
+  /** The name of a lifecycle event sent to the {@code taskqueue.events} topic. */
+  public static final String EVENT = "TaskEvent";
+
+  public static final String ACQUIRED = "TaskAcquired";
+  public static final String CURRENT_STATUS = "TaskCurrentStatus";
+  public static final String LIMIT = "TaskLimit";
+  public static final String CUTOFF = "TaskCutoff";
+
+  /** Artemis' scheduled delivery property: epoch millis before which the broker holds a message. */
+  public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+
+  /** Header JMS gives redelivered messages, starting at 1. */
+  public static final String DELIVERY_COUNT = "JMSXDeliveryCount";
+
+  private TaskConstants() {}
+}

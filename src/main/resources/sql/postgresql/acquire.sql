@@ -1,0 +1,7 @@
+-- pending -> running: the compare-and-set that lets exactly one delivery run the task
+UPDATE tasks
+   SET status = :#TaskToStatus, attempts = attempts + 1, owner = :#TaskNode,
+       lease_until = :#TaskLeaseUntil, transition_node = :#TaskNode, transition_reason = NULL,
+       updated_at = :#TaskNow
+ WHERE id = CAST(:#TaskId AS UUID) AND status = :#TaskFromStatus
+RETURNING type, payload, attempts, max_attempts

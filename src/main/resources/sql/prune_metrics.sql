@@ -1,0 +1,1 @@
+DELETE FROM metrics WHERE recorded_at < :#TaskCutoff
