@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.model.rest.RestBindingMode;
 import org.springframework.stereotype.Component;
 
 /** The task API: {@code POST /api/tasks}, {@code GET /api/tasks/{id}}, {@code .../history}. */
@@ -31,8 +30,6 @@ public class TaskApiRoute extends RouteBuilder {
 
   @Override
   public void configure() {
-    restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
-
     rest("/api/tasks")
         .post()
         .consumes("application/json")
