@@ -1,9 +1,14 @@
 package io.taskqueue.config;
 
+import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jms.connection.DelegatingConnectionFactory;
+import org.springframework.jms.connection.SingleConnectionFactory;
 
 /**
  * Address settings of the embedded broker. An external broker needs the same settings in its {@code
@@ -11,6 +16,46 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 public class BrokerConfiguration {
+
+  /**
+   * Sets the client's consumer window ({@code taskqueue.consumer-window-size}, default 0) on the
+   * Artemis connection factory Spring Boot builds, embedded or native. With Artemis' default of 1
+   * MiB every consumer buffers thousands of small task messages, so one long task would hold back
+   * all the messages buffered behind it while other consumers idle; 0 means a consumer only takes a
+   * message when it is ready to run it, which also makes priorities and strict ordering exact.
+   */
+  @Bean
+  public static BeanPostProcessor consumerWindow(
+      org.springframework.core.env.Environment environment) {
+    int window = environment.getProperty("taskqueue.consumer-window-size", Integer.class, 0);
+    return new BeanPostProcessor() {
+      @Override
+      public Object postProcessAfterInitialization(Object bean, String name) {
+        if (bean instanceof ConnectionFactory factory) {
+          ActiveMQConnectionFactory artemis = unwrap(factory);
+          if (artemis != null) {
+            artemis.setConsumerWindowSize(window);
+          }
+        }
+        return bean;
+      }
+    };
+  }
+
+  private static ActiveMQConnectionFactory unwrap(ConnectionFactory factory) {
+    for (int depth = 0; depth < 4 && factory != null; depth++) {
+      if (factory instanceof ActiveMQConnectionFactory artemis) {
+        return artemis;
+      } else if (factory instanceof SingleConnectionFactory single) {
+        factory = single.getTargetConnectionFactory();
+      } else if (factory instanceof DelegatingConnectionFactory delegating) {
+        factory = delegating.getTargetConnectionFactory();
+      } else {
+        return null;
+      }
+    }
+    return null;
+  }
 
   @Bean
   public ArtemisConfigurationCustomizer taskQueueAddressSettings() {

@@ -35,6 +35,12 @@ public class TaskQueueProperties {
   /** Resource groups by name; the default group exists even when it is not listed. */
   private Map<String, GroupSettings> groups = new LinkedHashMap<>();
 
+  /**
+   * Bytes of messages a broker consumer buffers ahead (Artemis consumerWindowSize). 0: a worker
+   * takes a message only when it is free to run it, so a long task holds back nothing.
+   */
+  private int consumerWindowSize = 0;
+
   /** Retention of finished tasks. */
   private Retention retention = new Retention();
 
@@ -95,6 +101,14 @@ public class TaskQueueProperties {
 
   public void setGroups(Map<String, GroupSettings> groups) {
     this.groups = groups;
+  }
+
+  public int getConsumerWindowSize() {
+    return consumerWindowSize;
+  }
+
+  public void setConsumerWindowSize(int consumerWindowSize) {
+    this.consumerWindowSize = consumerWindowSize;
   }
 
   public Retention getRetention() {

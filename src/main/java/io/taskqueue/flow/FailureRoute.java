@@ -83,7 +83,7 @@ public class FailureRoute extends RouteBuilder {
         .toD(
             "jms:queue:"
                 + ResourceGroups.deadLetterQueueOf("${header.TaskGroup}")
-                + "?disableReplyTo=true")
+                + "?disableReplyTo=true&jmsMessageType=Text")
         .end();
   }
 

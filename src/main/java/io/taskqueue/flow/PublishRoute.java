@@ -50,7 +50,10 @@ public class PublishRoute extends RouteBuilder {
         .removeHeaders("*")
         .marshal()
         .json(JsonLibrary.Jackson)
-        .to("jms:topic:" + EVENTS_TOPIC + "?deliveryPersistent=false&disableReplyTo=true");
+        .to(
+            "jms:topic:"
+                + EVENTS_TOPIC
+                + "?deliveryPersistent=false&disableReplyTo=true&jmsMessageType=Text");
   }
 
   private static void toTaskMessage(Exchange exchange) {

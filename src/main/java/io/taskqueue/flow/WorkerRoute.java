@@ -104,6 +104,7 @@ public class WorkerRoute extends RouteBuilder {
         .log(
             LoggingLevel.DEBUG,
             "Skipping a delivery of task ${header.TaskId}: it is ${header.TaskCurrentStatus}")
+        .to("bean:flowMetrics?method=skippedDelivery")
         .end();
 
     from("direct:execute")
@@ -119,7 +120,7 @@ public class WorkerRoute extends RouteBuilder {
             LoggingLevel.WARN,
             "Discarded the result of task ${header.TaskId} attempt ${header.TaskAttempt}: its lease"
                 + " was rescued and the task belongs to another attempt now")
-        .to("bean:staleAttempts?method=record")
+        .to("bean:flowMetrics?method=staleAttempt")
         .otherwise()
         .setHeader(TaskConstants.EVENT, constant("task.completed"))
         .wireTap("direct:task-event")

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskqueue.metrics.FlowMetrics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,6 +48,9 @@ public abstract class TaskQueueTestSupport {
   @Autowired protected CamelContext camel;
   @Autowired protected ProducerTemplate producer;
   @Autowired protected TestHandlers handlers;
+  @Autowired protected FlowMetrics metrics;
+  @Autowired protected org.springframework.jms.core.JmsTemplate jms;
+  @Autowired protected org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker;
 
   @BeforeEach
   void emptyTables() {
@@ -127,6 +131,20 @@ public abstract class TaskQueueTestSupport {
   protected int count(String sql, Object... args) {
     Integer n = jdbc.queryForObject(sql, Integer.class, args);
     return n == null ? 0 : n;
+  }
+
+  /** Messages ever added to a queue of the embedded broker (0 when it does not exist). */
+  protected long messagesAdded(String queue) {
+    org.apache.activemq.artemis.core.server.Queue q = broker.getActiveMQServer().locateQueue(queue);
+    return q == null ? 0 : q.getMessagesAdded();
+  }
+
+  /** Messages on a queue right now whose property TaskId is the given id. */
+  protected int messagesFor(String queue, String taskId) {
+    return jms.browseSelected(
+        queue,
+        "TaskId = '" + taskId + "'",
+        (session, browser) -> java.util.Collections.list(browser.getEnumeration()).size());
   }
 
   protected Map<String, Object> row(String id) {

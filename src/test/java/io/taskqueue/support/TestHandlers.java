@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
  *
  * <ul>
  *   <li>{@code test.count}: counts its runs per task id, returns the count.
- *   <li>{@code test.block}: blocks its first attempt until {@link #release()}, then returns {@code
- *       "attempt-<n>"}; later attempts return at once.
+ *   <li>{@code test.block}: counts its runs too; blocks its first attempt until {@link #release()},
+ *       then returns {@code "attempt-<n>"}; later attempts return at once.
  * </ul>
  */
 @Component
@@ -39,6 +39,9 @@ public class TestHandlers extends RouteBuilder {
         .process(
             e -> {
               int attempt = e.getIn().getHeader("TaskAttempt", Integer.class);
+              runs.computeIfAbsent(
+                      e.getIn().getHeader("TaskId", String.class), k -> new AtomicInteger())
+                  .incrementAndGet();
               if (attempt == 1) {
                 blocked.incrementAndGet();
                 if (!gate.await(60, TimeUnit.SECONDS)) {
