@@ -119,7 +119,11 @@ public class TaskRequestParser {
         case "type" -> type = string(p, value, name);
         case "payload" -> {
           int start = (int) p.currentTokenLocation().getCharOffset();
-          p.skipChildren();
+          if (value.isScalarValue()) {
+            p.finishToken(); // scalars are read lazily: finish it so the location is past it
+          } else {
+            p.skipChildren();
+          }
           int end = (int) p.currentLocation().getCharOffset();
           payload = json.substring(start, end);
         }
