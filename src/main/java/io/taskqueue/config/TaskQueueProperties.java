@@ -41,6 +41,9 @@ public class TaskQueueProperties {
    */
   private int consumerWindowSize = 0;
 
+  /** Authentication of the HTTP API and the actuator. */
+  private Security security = new Security();
+
   /** Retention of finished tasks. */
   private Retention retention = new Retention();
 
@@ -109,6 +112,14 @@ public class TaskQueueProperties {
 
   public void setConsumerWindowSize(int consumerWindowSize) {
     this.consumerWindowSize = consumerWindowSize;
+  }
+
+  public Security getSecurity() {
+    return security;
+  }
+
+  public void setSecurity(Security security) {
+    this.security = security;
   }
 
   public Retention getRetention() {
@@ -213,6 +224,43 @@ public class TaskQueueProperties {
 
     public void setBatchSize(int batchSize) {
       this.batchSize = batchSize;
+    }
+  }
+
+  /** HTTP Basic authentication of everything but {@code /actuator/health}. */
+  public static class Security {
+
+    /** Require credentials; on in the {@code prod} profile, off in the localhost dev default. */
+    private boolean enabled = false;
+
+    /** The user name clients must send. */
+    private String username = "taskqueue";
+
+    /** The password clients must send; required when enabled. */
+    private String password;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getUsername() {
+      return username;
+    }
+
+    public void setUsername(String username) {
+      this.username = username;
+    }
+
+    public String getPassword() {
+      return password;
+    }
+
+    public void setPassword(String password) {
+      this.password = password;
     }
   }
 }
