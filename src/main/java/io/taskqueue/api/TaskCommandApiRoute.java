@@ -13,6 +13,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.RestParamType;
 import org.springframework.stereotype.Component;
 
@@ -38,59 +40,32 @@ public class TaskCommandApiRoute extends RouteBuilder {
 
   @Override
   public void configure() {
-    rest("/api/tasks")
-        .description("Tasks: operator commands")
-        .post("/{id}/cancel")
-        .description(
-            "Cancels a pending task (also a delayed one): it becomes cancelled and its queued"
-                + " message is skipped, so the handler never runs. Answers the task.")
-        .param()
-        .name("id")
-        .type(RestParamType.path)
-        .description("The task id")
-        .endParam()
-        .produces("application/json")
-        .responseMessage("200", "The cancelled task")
-        .responseMessage("404", "No such task")
-        .responseMessage("409", "The task is not pending; the message names its state")
-        .to("direct:api-cancel-task")
-        .post("/{id}/retry")
-        .description(
-            "Redrives a dead_letter task: it becomes pending with a full set of attempts again"
-                + " (attempts reset to 0) and runs as soon as a worker is free. Answers the task.")
-        .param()
-        .name("id")
-        .type(RestParamType.path)
-        .description("The task id")
-        .endParam()
-        .produces("application/json")
-        .responseMessage("202", "The task, pending again")
-        .responseMessage("404", "No such task")
-        .responseMessage("409", "The task is not dead_letter; the message names its state")
-        .to("direct:api-retry-task");
+    RestDefinition rest = rest("/api/tasks").description("Tasks: operator commands");
+    command(
+        rest,
+        "cancel",
+        "Cancels a pending task (also a delayed one): it becomes cancelled and its queued message"
+            + " is skipped, so the handler never runs. Answers the task.",
+        "200",
+        "The cancelled task",
+        TaskStatus.PENDING);
+    command(
+        rest,
+        "retry",
+        "Redrives a dead_letter task: it becomes pending with a full set of attempts again"
+            + " (attempts reset to 0) and runs as soon as a worker is free. Answers the task.",
+        "202",
+        "The task, pending again",
+        TaskStatus.DEAD_LETTER);
 
-    from("direct:api-cancel-task")
-        .routeId("api-cancel-task")
-        .routeConfigurationId(ApiErrorConfiguration.ID)
-        .process(e -> command(e, "cancelled via the API"))
-        .process(Transition.of(TaskStatus.PENDING, TaskStatus.CANCELLED))
-        .to(sql("cancel", ""))
-        .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
-        .to("direct:api-command-refused")
-        .end()
+    transitionRoute(
+            "cancel", TaskStatus.PENDING, TaskStatus.CANCELLED, "cancel", "cancelled via the API")
         .setHeader(TaskConstants.EVENT, constant("task.cancelled"))
         .wireTap("direct:task-event")
         .process(e -> answerTask(e, 200));
 
-    from("direct:api-retry-task")
-        .routeId("api-retry-task")
-        .routeConfigurationId(ApiErrorConfiguration.ID)
-        .process(e -> command(e, "redriven via the API"))
-        .process(Transition.of(TaskStatus.DEAD_LETTER, TaskStatus.PENDING))
-        .to(sql("redrive", ""))
-        .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
-        .to("direct:api-command-refused")
-        .end()
+    transitionRoute(
+            "retry", TaskStatus.DEAD_LETTER, TaskStatus.PENDING, "redrive", "redriven via the API")
         .process(this::publishHeaders)
         // after the commit, like the rescue: a crash before this send leaves published = FALSE,
         // and the rescue timer sends it then
@@ -107,6 +82,46 @@ public class TaskCommandApiRoute extends RouteBuilder {
         .errorHandler(noErrorHandler())
         .to(sql("task_status", "outputType=SelectOne&outputHeader=" + TaskConstants.CURRENT_STATUS))
         .process(TaskCommandApiRoute::refuse);
+  }
+
+  /**
+   * The start of {@code direct:api-<name>-task}: the guarded UPDATE of {@code sql/<sqlFile>.sql}
+   * for {@code from -> to}; when it changes no row the request ends in a 404 or 409.
+   */
+  private ProcessorDefinition<?> transitionRoute(
+      String name, TaskStatus from, TaskStatus to, String sqlFile, String reason) {
+    return from("direct:api-" + name + "-task")
+        .routeId("api-" + name + "-task")
+        .routeConfigurationId(ApiErrorConfiguration.ID)
+        .process(e -> command(e, reason))
+        .process(Transition.of(from, to))
+        .to(sql(sqlFile, ""))
+        .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
+        .to("direct:api-command-refused")
+        .end();
+  }
+
+  /** {@code POST /api/tasks/{id}/<name>}, answered by the route {@code direct:api-<name>-task}. */
+  private static void command(
+      RestDefinition rest,
+      String name,
+      String description,
+      String okStatus,
+      String okMessage,
+      TaskStatus requiredState) {
+    rest.post("/{id}/" + name)
+        .description(description)
+        .param()
+        .name("id")
+        .type(RestParamType.path)
+        .description("The task id")
+        .endParam()
+        .produces("application/json")
+        .responseMessage(okStatus, okMessage)
+        .responseMessage("404", "No such task")
+        .responseMessage(
+            "409", "The task is not " + requiredState.dbValue() + "; the message names its state")
+        .to("direct:api-" + name + "-task");
   }
 
   /** The target and the who/when/why of the write; nothing the client sent may steer it. */
@@ -136,9 +151,7 @@ public class TaskCommandApiRoute extends RouteBuilder {
 
   private Map<String, Object> task(Exchange exchange) {
     String id = exchange.getIn().getHeader(TaskConstants.ID, String.class);
-    return reader
-        .find(UUID.fromString(id))
-        .orElseThrow(() -> new ApiException(404, "No task with id '" + id + "'", "id"));
+    return reader.find(UUID.fromString(id)).orElseThrow(() -> TaskApiRoute.notFound(id));
   }
 
   /**
@@ -150,7 +163,7 @@ public class TaskCommandApiRoute extends RouteBuilder {
     String id = in.getHeader(TaskConstants.ID, String.class);
     String current = in.getHeader(TaskConstants.CURRENT_STATUS, String.class);
     if (current == null) {
-      throw new ApiException(404, "No task with id '" + id + "'", "id");
+      throw TaskApiRoute.notFound(id);
     }
     throw new ApiException(
         409,
