@@ -101,7 +101,11 @@ public class TaskApiRoute extends RouteBuilder {
   }
 
   private static ApiException notFound(Exchange exchange) {
-    return new ApiException(
-        404, "No task with id '" + exchange.getIn().getHeader("id") + "'", "id");
+    return notFound(exchange.getIn().getHeader("id"));
+  }
+
+  /** The 404 of every task endpoint. */
+  static ApiException notFound(Object id) {
+    return new ApiException(404, "No task with id '" + id + "'", "id");
   }
 }

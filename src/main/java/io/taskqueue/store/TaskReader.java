@@ -3,6 +3,7 @@ package io.taskqueue.store;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,39 @@ public class TaskReader {
     List<Map<String, Object>> rows =
         jdbc.query("SELECT " + TASK_COLUMNS + " FROM tasks WHERE id = ?", (rs, n) -> task(rs), id);
     return rows.stream().findFirst();
+  }
+
+  /**
+   * One page of tasks matching the filter, newest first (ids are time-ordered UUIDv7), starting
+   * after {@code before} (exclusive) when it is given.
+   */
+  public List<Map<String, Object>> list(TaskFilter filter, UUID before, int limit) {
+    List<Object> args = new ArrayList<>();
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(TASK_COLUMNS)
+            .append(" FROM tasks")
+            .append(filter.where(args));
+    if (before != null) {
+      sql.append(args.isEmpty() ? " WHERE" : " AND").append(" id < ?");
+      args.add(before);
+    }
+    sql.append(" ORDER BY id DESC LIMIT ?");
+    args.add(limit);
+    return jdbc.query(sql.toString(), (rs, n) -> task(rs), args.toArray());
+  }
+
+  /** The number of tasks of each status, per resource group: {@code group -> status -> count}. */
+  public Map<String, Map<String, Long>> countsByGroup() {
+    Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
+    jdbc.query(
+        "SELECT resource_group, status, COUNT(*) AS n FROM tasks GROUP BY resource_group, status",
+        rs -> {
+          counts
+              .computeIfAbsent(rs.getString("resource_group"), g -> new LinkedHashMap<>())
+              .put(rs.getString("status"), rs.getLong("n"));
+        });
+    return counts;
   }
 
   /** The task's transitions, oldest first. */
