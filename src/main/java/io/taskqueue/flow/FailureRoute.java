@@ -125,7 +125,12 @@ public class FailureRoute extends RouteBuilder {
               + (retryable ? ", out of attempts (" + maxAttempts + ")" : ", not retried"));
     }
     if (kind == TaskFailureKind.SYSTEM) {
-      LOG.error("Task {} attempt {} failed", in.getHeader(TaskConstants.ID), attempt, error);
+      // the handler route's error handler has logged the stack trace already
+      LOG.error(
+          "Task {} attempt {} failed with an unclassified error: {}",
+          in.getHeader(TaskConstants.ID),
+          attempt,
+          message);
     } else {
       LOG.info("Task {} attempt {} failed: {}", in.getHeader(TaskConstants.ID), attempt, message);
     }
