@@ -120,6 +120,8 @@ public class TaskRequestParser {
         case "payload" -> {
           int start = (int) p.currentTokenLocation().getCharOffset();
           p.skipChildren();
+          // a string value is read lazily: finish it, or the end offset stops after its quote
+          p.finishToken();
           int end = (int) p.currentLocation().getCharOffset();
           payload = json.substring(start, end);
         }
