@@ -58,10 +58,8 @@ public class EnqueueApiRoute extends RouteBuilder {
   private static void readRequest(Exchange exchange, int payloadLimit) throws Exception {
     String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
     if (!isJson(contentType)) {
-      throw new ApiException(
-          415,
-          "Content-Type must be application/json, not "
-              + (contentType == null ? "missing" : "'" + contentType + "'"));
+      // normally answered by JsonContentTypeFilter already; this covers direct calls of the route
+      throw new ApiException(415, notJsonMessage(contentType));
     }
     String key = exchange.getIn().getHeader(IDEMPOTENCY_KEY_HEADER, String.class);
     if (key != null) {
@@ -70,6 +68,11 @@ public class EnqueueApiRoute extends RouteBuilder {
     String body = TaskApiRoute.readBody(exchange, payloadLimit + TaskApiRoute.ENVELOPE_BYTES);
     exchange.getIn().removeHeaders("*");
     exchange.getIn().setBody(body);
+  }
+
+  static String notJsonMessage(String contentType) {
+    return "Content-Type must be application/json, not "
+        + (contentType == null ? "missing" : "'" + contentType + "'");
   }
 
   static boolean isJson(String contentType) {
