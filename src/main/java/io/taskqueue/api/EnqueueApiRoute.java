@@ -34,19 +34,17 @@ public class EnqueueApiRoute extends RouteBuilder {
         .produces("application/json")
         .to("direct:api-enqueue-batch");
 
-    from("direct:api-enqueue")
-        .routeId("api-enqueue")
-        .routeConfigurationId(ApiErrorConfiguration.ID)
-        .process(e -> readRequest(e, properties.getPayloadMaxBytes()))
-        .to("direct:enqueue")
-        .process(this::answer);
+    enqueueRoute("api-enqueue", "direct:enqueue", properties.getPayloadMaxBytes());
+    // a batch may hold many payloads: the limit is the body's, each payload keeps its own
+    enqueueRoute("api-enqueue-batch", "direct:enqueue-batch", properties.getBatchMaxBytes());
+  }
 
-    from("direct:api-enqueue-batch")
-        .routeId("api-enqueue-batch")
+  private void enqueueRoute(String id, String enqueue, int limit) {
+    from("direct:" + id)
+        .routeId(id)
         .routeConfigurationId(ApiErrorConfiguration.ID)
-        // a batch may hold many payloads: the limit is the body's, each payload keeps its own
-        .process(e -> readRequest(e, properties.getBatchMaxBytes()))
-        .to("direct:enqueue-batch")
+        .process(e -> readRequest(e, limit))
+        .to(enqueue)
         .process(this::answer);
   }
 

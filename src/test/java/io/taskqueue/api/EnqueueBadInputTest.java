@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskqueue.support.BrokerProbe;
 import io.taskqueue.support.TaskQueueTestSupport;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +89,7 @@ class EnqueueBadInputTest extends TaskQueueTestSupport {
     try {
       List<Future<HttpResponse<String>>> answers = new ArrayList<>();
       for (BadRequest r : requests) {
-        answers.add(clients.submit(() -> send(r.toHttp(this))));
+        answers.add(clients.submit(() -> r.post(this)));
       }
       for (int i = 0; i < answers.size(); i++) {
         HttpResponse<String> answer = answers.get(i).get();
@@ -127,17 +124,17 @@ class EnqueueBadInputTest extends TaskQueueTestSupport {
   @Test
   void camelAndTaskHeadersSteerNothing() {
     HttpResponse<String> answer =
-        send(
-            HttpRequest.newBuilder(URI.create(url("/api/tasks")))
-                .header("Content-Type", "application/json")
-                .header("CamelSqlQuery", "DELETE FROM tasks")
-                .header("CamelJmsDestinationName", "taskqueue.group.default")
-                .header("CamelHttpResponseCode", "500")
-                .header("TaskGroup", "default")
-                .header("TaskId", "00000000-0000-0000-0000-000000000001")
-                .header("TaskPriority", "9")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"test.count\"}"))
-                .build());
+        post(
+            "/api/tasks",
+            "{\"type\":\"test.count\"}",
+            "application/json",
+            Map.of(
+                "CamelSqlQuery", "DELETE FROM tasks",
+                "CamelJmsDestinationName", "taskqueue.group.default",
+                "CamelHttpResponseCode", "500",
+                "TaskGroup", "default",
+                "TaskId", "00000000-0000-0000-0000-000000000001",
+                "TaskPriority", "9"));
 
     assertThat(answer.statusCode()).isEqualTo(202);
     String id = json(answer.body()).get("id").asText();
@@ -149,15 +146,8 @@ class EnqueueBadInputTest extends TaskQueueTestSupport {
 
   /** One generated request: path, body, content type, extra headers. */
   record BadRequest(String path, String body, String contentType, Map<String, String> headers) {
-    HttpRequest toHttp(EnqueueBadInputTest test) {
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(URI.create(test.url(path)))
-              .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-      if (contentType != null) {
-        b.header("Content-Type", contentType);
-      }
-      headers.forEach(b::header);
-      return b.build();
+    HttpResponse<String> post(EnqueueBadInputTest test) {
+      return test.post(path, body, contentType, headers);
     }
 
     @Override

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskqueue.support.BrokerProbe;
 import io.taskqueue.support.TaskQueueTestSupport;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -152,22 +150,11 @@ class EnqueueBatchAndIdempotencyTest extends TaskQueueTestSupport {
   @Test
   void aBodyThatIsNotJsonAnswers415() {
     HttpResponse<String> text =
-        send(
-            HttpRequest.newBuilder(URI.create(url("/api/tasks")))
-                .header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"demo.echo\"}"))
-                .build());
+        post("/api/tasks", "{\"type\":\"demo.echo\"}", "text/plain", Map.of());
     HttpResponse<String> none =
-        send(
-            HttpRequest.newBuilder(URI.create(url("/api/tasks/batch")))
-                .POST(HttpRequest.BodyPublishers.ofString("[{\"type\":\"demo.echo\"}]"))
-                .build());
+        post("/api/tasks/batch", "[{\"type\":\"demo.echo\"}]", null, Map.of());
     HttpResponse<String> withCharset =
-        send(
-            HttpRequest.newBuilder(URI.create(url("/api/tasks")))
-                .header("Content-Type", "application/json; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"demo.echo\"}"))
-                .build());
+        post("/api/tasks", "{\"type\":\"demo.echo\"}", "application/json; charset=utf-8", Map.of());
 
     assertThat(text.statusCode()).isEqualTo(415);
     assertThat(json(text.body()).get("error").asText())
@@ -179,11 +166,6 @@ class EnqueueBatchAndIdempotencyTest extends TaskQueueTestSupport {
   }
 
   private HttpResponse<String> postWithKey(String path, String body, String key) {
-    return send(
-        HttpRequest.newBuilder(URI.create(url(path)))
-            .header("Content-Type", "application/json")
-            .header("Idempotency-Key", key)
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-            .build());
+    return post(path, body, "application/json", Map.of("Idempotency-Key", key));
   }
 }
