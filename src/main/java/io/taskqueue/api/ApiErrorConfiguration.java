@@ -26,9 +26,11 @@ public class ApiErrorConfiguration extends RouteConfigurationBuilder {
         .handled(true)
         .process(
             e -> {
+              // found in the cause chain: a splitter may wrap it
               InvalidTaskException error =
-                  e.getProperty(
-                      org.apache.camel.Exchange.EXCEPTION_CAUGHT, InvalidTaskException.class);
+                  org.apache.camel.util.ObjectHelper.getException(
+                      InvalidTaskException.class,
+                      e.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Exception.class));
               responses.error(e, error.status(), error.getMessage(), error.field());
             })
         .end()

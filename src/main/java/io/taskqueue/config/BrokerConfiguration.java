@@ -72,6 +72,17 @@ public class BrokerConfiguration {
               .setMaxDeliveryAttempts(-1)
               .setAutoCreateQueues(true)
               .setAutoCreateAddresses(true));
+      // The JMS ingress: a message whose enqueue failed for a system reason (database down) comes
+      // back with backoff until it succeeds; invalid ones are moved aside by the route itself.
+      config.addAddressSetting(
+          "taskqueue.inbox",
+          new AddressSettings()
+              .setRedeliveryDelay(500)
+              .setRedeliveryMultiplier(2.0)
+              .setMaxRedeliveryDelay(60_000)
+              .setMaxDeliveryAttempts(-1)
+              .setAutoCreateQueues(true)
+              .setAutoCreateAddresses(true));
       config.addAddressSetting(
           "taskqueue.#",
           new AddressSettings().setAutoCreateQueues(true).setAutoCreateAddresses(true));

@@ -20,6 +20,22 @@ public class TaskQueueProperties {
   /** Largest accepted payload in bytes (UTF-8 JSON text); larger input answers 413. */
   private int payloadMaxBytes = 262_144;
 
+  /**
+   * Largest accepted body of {@code POST /api/tasks/batch} in bytes; each payload in it is still
+   * limited by {@code payload-max-bytes}. Larger input answers 413.
+   */
+  private int batchMaxBytes = 16 * 1024 * 1024;
+
+  /**
+   * The file ingress folder (default {@code ${taskqueue.data-dir}/inbox}): {@code *.json} (one task
+   * or an array) and {@code *.ndjson} (one task per line) files dropped here are enqueued, then
+   * moved to {@code .done}, or to {@code .error} with a {@code <name>.reason} file beside them. A
+   * file is picked up once its size and modification time stayed unchanged for a second; writers
+   * that cannot guarantee that write under another name (e.g. {@code x.ndjson.part}) and rename
+   * when done.
+   */
+  private String inboxDir;
+
   /** How long a running attempt owns its task before the rescue may hand it to another node. */
   private Duration lease = Duration.ofSeconds(60);
 
@@ -64,6 +80,22 @@ public class TaskQueueProperties {
 
   public void setPayloadMaxBytes(int payloadMaxBytes) {
     this.payloadMaxBytes = payloadMaxBytes;
+  }
+
+  public int getBatchMaxBytes() {
+    return batchMaxBytes;
+  }
+
+  public void setBatchMaxBytes(int batchMaxBytes) {
+    this.batchMaxBytes = batchMaxBytes;
+  }
+
+  public String getInboxDir() {
+    return inboxDir != null ? inboxDir : dataDir + "/inbox";
+  }
+
+  public void setInboxDir(String inboxDir) {
+    this.inboxDir = inboxDir;
   }
 
   public Duration getLease() {

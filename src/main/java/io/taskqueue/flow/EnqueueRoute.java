@@ -12,25 +12,50 @@ import io.taskqueue.task.TaskRequestParser;
 import io.taskqueue.task.TaskStatus;
 import io.taskqueue.task.Transition;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code direct:enqueue}: JSON text of one task in, {@code {id, status, group}} out.
+ * Enqueue: {@code direct:enqueue} takes the JSON text of one task and answers {@code {id, status,
+ * group}}; {@code direct:enqueue-batch} takes a JSON array (or one object) and answers the list of
+ * them, all or nothing. Every ingress path (HTTP, JMS, files, connectors) ends in one of the two.
  *
- * <p>Validate → id → resource group (content-based router: explicit group, routing rules on the
- * type, default group) → persist {@code pending} and publish to the group's queue in one database
- * transaction → {@code task.created} event. Invalid input throws {@link InvalidTaskException} and
- * writes nothing.
+ * <p>Validate every element → id → resource group (content-based router: explicit group, routing
+ * rules on the type, default group) → then, in one database transaction, persist each task {@code
+ * pending} and publish it to its group's queue → {@code task.created} event. Invalid input throws
+ * {@link InvalidTaskException} before anything is written or sent.
+ *
+ * <p>Idempotency: a task with a key already stored inserts nothing ({@code ON CONFLICT DO NOTHING},
+ * so the unique index decides, also between concurrent requests), publishes nothing, and answers
+ * the first task with its current status. {@link #CREATED} counts the tasks really created, so the
+ * HTTP API can answer 202 or 200.
  */
 @Component
 public class EnqueueRoute extends RouteBuilder {
 
   static final String REQUEST = "TaskRequest";
+
+  /** Exchange property: the input was a batch, so error fields name the element ({@code [3].}). */
+  static final String BATCH = "TaskqueueBatch";
+
+  /**
+   * Exchange property an ingress sets to a client's idempotency key given outside the JSON (the
+   * HTTP {@code Idempotency-Key} header). A key in the JSON wins; in a batch, element {@code i}
+   * gets {@code <key>/<i>}, so a repeated batch returns the same tasks.
+   */
+  public static final String IDEMPOTENCY_KEY = "TaskqueueIdempotencyKey";
+
+  /** Exchange property: an {@link AtomicInteger} of the tasks this enqueue really created. */
+  public static final String CREATED = "TaskqueueCreated";
 
   private final TaskRequestParser parser;
   private final ResourceGroups groups;
@@ -50,12 +75,33 @@ public class EnqueueRoute extends RouteBuilder {
         .errorHandler(noErrorHandler())
         // nothing a client sent as a header may steer the flow
         .removeHeaders(TaskConstants.PREFIX + "*")
-        .process(this::parse)
-        .to("direct:enqueue-request");
+        .process(e -> e.getIn().setBody(List.of(withKey(e, parser.parseOne(text(e)), null))))
+        .to("direct:enqueue-requests")
+        .setBody(e -> e.getIn().getBody(List.class).get(0));
 
-    from("direct:enqueue-request")
-        .routeId("enqueue-request")
+    from("direct:enqueue-batch")
+        .routeId("enqueue-batch")
         .errorHandler(noErrorHandler())
+        .removeHeaders(TaskConstants.PREFIX + "*")
+        .process(this::parseMany)
+        .to("direct:enqueue-requests");
+
+    // a List<TaskRequest> in (already parsed: the NDJSON file ingress validates line by line)
+    from("direct:enqueue-requests")
+        .routeId("enqueue-requests")
+        .errorHandler(noErrorHandler())
+        .setProperty(CREATED, AtomicInteger::new)
+        // every element is validated and routed before the first write: a bad one sends nothing
+        .split(body(), collectBodies())
+        .stopOnException()
+        .to("direct:prepare-task")
+        .end()
+        .to("direct:persist-tasks");
+
+    from("direct:prepare-task")
+        .routeId("prepare-task")
+        .errorHandler(noErrorHandler())
+        .process(e -> e.setProperty(REQUEST, e.getIn().getBody(TaskRequest.class)))
         .process(this::assignId)
         .choice()
         .when(e -> request(e).group() != null)
@@ -66,23 +112,66 @@ public class EnqueueRoute extends RouteBuilder {
         .setHeader(TaskConstants.GROUP, constant(groups.defaultGroup()))
         .end()
         .process(this::groupDefaults)
+        .setBody(e -> new LinkedHashMap<>(e.getIn().getHeaders()));
+
+    // one transaction for all tasks of the request: all stored and published, or none stored
+    from("direct:persist-tasks")
+        .routeId("persist-tasks")
+        .transacted("dbTx")
+        .split(body(), collectBodies())
+        .stopOnException()
+        .process(e -> e.getIn().setHeaders(e.getIn().getBody(Map.class)))
         .to("direct:persist-task")
-        .setHeader(TaskConstants.EVENT, constant("task.created"))
-        .wireTap("direct:task-event")
-        .setBody(EnqueueRoute::accepted);
+        .end();
 
     from("direct:persist-task")
         .routeId("persist-task")
         .transacted("dbTx")
         .process(Transition.create())
         .to(sql("insert_task", ""))
+        .choice()
+        .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
+        .to("direct:repeated-task")
+        .otherwise()
+        .process(e -> e.getProperty(CREATED, AtomicInteger.class).incrementAndGet())
         // sent before the commit: a committed pending task always has its message on the broker
-        .to("direct:publish");
+        .to("direct:publish")
+        .setHeader(TaskConstants.EVENT, constant("task.created"))
+        .wireTap("direct:task-event")
+        .setBody(EnqueueRoute::accepted)
+        .end();
+
+    // the key is stored already: answer that task, send nothing
+    from("direct:repeated-task")
+        .routeId("repeated-task")
+        .errorHandler(noErrorHandler())
+        .to(sql("find_by_idempotency_key", "outputType=SelectOne"))
+        .process(EnqueueRoute::repeated);
   }
 
-  private void parse(Exchange exchange) {
-    TaskRequest request = parser.parseOne(exchange.getIn().getBody(String.class));
-    exchange.setProperty(REQUEST, request);
+  private static String text(Exchange exchange) {
+    return exchange.getIn().getBody(String.class);
+  }
+
+  private void parseMany(Exchange exchange) {
+    exchange.setProperty(BATCH, true);
+    List<TaskRequest> requests = parser.parseMany(text(exchange));
+    List<TaskRequest> keyed = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      keyed.add(withKey(exchange, requests.get(i), i));
+    }
+    exchange.getIn().setBody(keyed, List.class);
+  }
+
+  /** The request with the ingress' idempotency key, unless the JSON has its own. */
+  private static TaskRequest withKey(Exchange exchange, TaskRequest request, Integer index) {
+    String key = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
+    if (key == null || request.idempotencyKey() != null) {
+      return request;
+    }
+    String derived = index == null ? key : key + "/" + index;
+    TaskRequestParser.validateIdempotencyKey(derived, "Idempotency-Key");
+    return request.withIdempotencyKey(derived);
   }
 
   static TaskRequest request(Exchange exchange) {
@@ -107,11 +196,21 @@ public class EnqueueRoute extends RouteBuilder {
 
   private void explicitGroup(Exchange exchange) {
     String group = request(exchange).group();
-    if (!groups.isKnown(group)) {
-      throw new InvalidTaskException(
-          "group", "Unknown group '" + group + "'; configured groups: " + groups.names());
-    }
+    boolean batch = exchange.getProperty(BATCH, false, Boolean.class);
+    checkGroup(group, batch ? exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class) : null);
     exchange.getIn().setHeader(TaskConstants.GROUP, group);
+  }
+
+  /**
+   * Fails unless {@code group} (an explicit group of element {@code index}, null for a single task)
+   * is configured. Callers that validate ahead of the enqueue (NDJSON lines) use it too.
+   */
+  public void checkGroup(String group, Integer index) {
+    if (group != null && !groups.isKnown(group)) {
+      throw new InvalidTaskException(
+          index == null ? "group" : "[" + index + "].group",
+          "Unknown group '" + group + "'; configured groups: " + groups.names());
+    }
   }
 
   private void groupDefaults(Exchange exchange) {
@@ -131,5 +230,39 @@ public class EnqueueRoute extends RouteBuilder {
     reply.put("status", TaskStatus.INITIAL.dbValue());
     reply.put("group", exchange.getIn().getHeader(TaskConstants.GROUP));
     return reply;
+  }
+
+  private static void repeated(Exchange exchange) {
+    Map<?, ?> first = exchange.getIn().getBody(Map.class);
+    if (first == null) {
+      // H2 only: a concurrent request with the same key has not committed yet (PostgreSQL waits
+      // for it inside the INSERT, so there the first task is always visible here)
+      throw new InvalidTaskException(
+          "idempotencyKey",
+          "A request with the same idempotency key is in progress; retry it in a moment",
+          409);
+    }
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("id", String.valueOf(first.get("id")));
+    reply.put("status", first.get("status"));
+    reply.put("group", first.get("group"));
+    exchange.getIn().setBody(reply);
+  }
+
+  /** Collects the bodies of split parts into a list, in order. */
+  static AggregationStrategy collectBodies() {
+    return (oldExchange, newExchange) -> {
+      Object body = newExchange.getIn().getBody();
+      if (oldExchange == null) {
+        List<Object> all = new ArrayList<>();
+        all.add(body);
+        newExchange.getIn().setBody(all);
+        return newExchange;
+      }
+      @SuppressWarnings("unchecked")
+      List<Object> all = oldExchange.getIn().getBody(List.class);
+      all.add(body);
+      return oldExchange;
+    };
   }
 }

@@ -63,11 +63,20 @@ public abstract class TaskQueueTestSupport {
   }
 
   protected HttpResponse<String> post(String path, String body) {
-    return send(
+    return post(path, body, "application/json", Map.of());
+  }
+
+  /** POSTs {@code body} with this Content-Type (none when null) and extra headers. */
+  protected HttpResponse<String> post(
+      String path, String body, String contentType, Map<String, String> headers) {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url(path)))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-            .build());
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    headers.forEach(request::header);
+    return send(request.build());
   }
 
   protected HttpResponse<String> get(String path) {

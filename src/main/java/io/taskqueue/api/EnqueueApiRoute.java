@@ -1,0 +1,90 @@
+package io.taskqueue.api;
+
+import io.taskqueue.config.TaskQueueProperties;
+import io.taskqueue.flow.EnqueueRoute;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Enqueue over HTTP: {@code POST /api/tasks} (one task) and {@code POST /api/tasks/batch} (a JSON
+ * array, all or nothing). 202 when a task was created, 200 when an {@code Idempotency-Key} (header
+ * or field) named tasks that exist already; 415 unless the body is JSON, 413 past the size limit.
+ */
+@Component
+public class EnqueueApiRoute extends RouteBuilder {
+
+  /** The HTTP header that makes a repeated enqueue return the first task. */
+  public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+
+  private final TaskQueueProperties properties;
+  private final ApiResponses responses;
+
+  public EnqueueApiRoute(TaskQueueProperties properties, ApiResponses responses) {
+    this.properties = properties;
+    this.responses = responses;
+  }
+
+  @Override
+  public void configure() {
+    rest("/api/tasks")
+        .post("/batch") // no consumes(): see TaskApiRoute, the route answers 415 itself
+        .produces("application/json")
+        .to("direct:api-enqueue-batch");
+
+    enqueueRoute("api-enqueue", "direct:enqueue", properties.getPayloadMaxBytes());
+    // a batch may hold many payloads: the limit is the body's, each payload keeps its own
+    enqueueRoute("api-enqueue-batch", "direct:enqueue-batch", properties.getBatchMaxBytes());
+  }
+
+  private void enqueueRoute(String id, String enqueue, int limit) {
+    from("direct:" + id)
+        .routeId(id)
+        .routeConfigurationId(ApiErrorConfiguration.ID)
+        .process(e -> readRequest(e, limit))
+        .to(enqueue)
+        .process(this::answer);
+  }
+
+  /**
+   * Checks the content type (415), moves the {@code Idempotency-Key} header into the exchange,
+   * reads the body (413 past the limit) and drops every HTTP header: no client header (say {@code
+   * CamelSqlQuery} or {@code TaskGroup}) reaches the flow.
+   */
+  private static void readRequest(Exchange exchange, int payloadLimit) throws Exception {
+    String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
+    if (!isJson(contentType)) {
+      // normally answered by JsonContentTypeFilter already; this covers direct calls of the route
+      throw new ApiException(415, notJsonMessage(contentType));
+    }
+    String key = exchange.getIn().getHeader(IDEMPOTENCY_KEY_HEADER, String.class);
+    if (key != null) {
+      exchange.setProperty(EnqueueRoute.IDEMPOTENCY_KEY, key);
+    }
+    String body = TaskApiRoute.readBody(exchange, payloadLimit + TaskApiRoute.ENVELOPE_BYTES);
+    exchange.getIn().removeHeaders("*");
+    exchange.getIn().setBody(body);
+  }
+
+  static String notJsonMessage(String contentType) {
+    return "Content-Type must be application/json, not "
+        + (contentType == null ? "missing" : "'" + contentType + "'");
+  }
+
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return mime.equals("application/json")
+        || (mime.startsWith("application/") && mime.endsWith("+json"));
+  }
+
+  private void answer(Exchange exchange) {
+    AtomicInteger created = exchange.getProperty(EnqueueRoute.CREATED, AtomicInteger.class);
+    int status = created != null && created.get() == 0 ? 200 : 202;
+    responses.json(exchange, status, exchange.getMessage().getBody());
+  }
+}

@@ -1,0 +1,132 @@
+package io.taskqueue.ingress;
+
+import io.taskqueue.task.InvalidTaskException;
+import io.taskqueue.task.TaskConstants;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * The logic behind the ingress connectors of {@code connectors/*.camel.yaml}. The route templates
+ * there only bind a source endpoint (and where rejects go) to these routes, so the built-in JMS and
+ * file ingress and an integrator's SFTP folder or foreign queue run the same steps.
+ *
+ * <ul>
+ *   <li>{@code direct:ingress-message}: a message of task JSON (one task or an array, all or
+ *       nothing) is enqueued; an invalid one goes to the endpoint in property {@link #INVALID_URI}
+ *       unchanged, with {@link #REJECT_REASON} and {@link #REJECT_FIELD} headers. A system failure
+ *       (database down) is thrown back, so a transacted consumer rolls back and the broker
+ *       redelivers: no message is ever dropped.
+ *   <li>{@code direct:ingress-file}: a {@code *.json} file (one task or an array, all or nothing)
+ *       or a {@code *.ndjson} file (one task per line, streamed, see {@link NdjsonIngress}). When
+ *       anything was rejected a {@code <name>.reason} file is written to the endpoint in property
+ *       {@link #REASON_URI} and the exchange fails, so the file consumer moves the file to its
+ *       {@code moveFailed} folder.
+ * </ul>
+ */
+@Component
+public class IngressRoute extends RouteBuilder {
+
+  /** Header of a rejected message: why it is not a task. */
+  public static final String REJECT_REASON = "TaskqueueRejectReason";
+
+  /** Header of a rejected message: the JSON field at fault, when one is. */
+  public static final String REJECT_FIELD = "TaskqueueRejectField";
+
+  /** Exchange property set by the message template: the endpoint rejected messages go to. */
+  public static final String INVALID_URI = "TaskqueueInvalidUri";
+
+  /** Exchange property set by the file template: the endpoint {@code .reason} files go to. */
+  public static final String REASON_URI = "TaskqueueReasonUri";
+
+  static final String ORIGINAL = "TaskqueueOriginalBody";
+  static final String FILE_NAME = "TaskqueueFileName";
+
+  private final NdjsonIngress ndjson;
+
+  public IngressRoute(NdjsonIngress ndjson) {
+    this.ndjson = ndjson;
+  }
+
+  @Override
+  public void configure() {
+    from("direct:ingress-message")
+        .routeId("ingress-message")
+        .errorHandler(noErrorHandler())
+        // a client's JMSReplyTo must not make us send anywhere (not even to a group queue)
+        .setExchangePattern(ExchangePattern.InOnly)
+        // message properties a client set never steer the flow: Task*, Camel* (say
+        // CamelJmsDestinationName or CamelSqlQuery), Artemis' own (_AMQ_SCHED_DELIVERY)
+        .removeHeaders(TaskConstants.PREFIX + "*")
+        .removeHeaders("Camel*")
+        .removeHeaders("_AMQ*")
+        .convertBodyTo(String.class, "UTF-8")
+        .setProperty(ORIGINAL, body())
+        .doTry()
+        .to("direct:enqueue-batch")
+        .doCatch(InvalidTaskException.class)
+        .process(IngressRoute::rejectMessage)
+        .toD("${exchangeProperty." + INVALID_URI + "}")
+        .end();
+
+    from("direct:ingress-file")
+        .routeId("ingress-file")
+        .errorHandler(noErrorHandler())
+        .removeHeaders(TaskConstants.PREFIX + "*")
+        .setProperty(FILE_NAME, header(Exchange.FILE_NAME_ONLY))
+        .process(ndjson::start)
+        .doTry()
+        .to("direct:ingress-file-content")
+        .doCatch(Exception.class)
+        // invalid input, or a failure after some lines were enqueued: the .reason says which
+        .process(ndjson::failed)
+        .end()
+        .filter(ndjson::hasRejects)
+        .setBody(ndjson::reasonText)
+        .setHeader(Exchange.FILE_NAME, simple("${exchangeProperty." + FILE_NAME + "}.reason"))
+        .toD("${exchangeProperty." + REASON_URI + "}")
+        .process(ndjson::rejectFile)
+        .end();
+
+    from("direct:ingress-file-content")
+        .routeId("ingress-file-content")
+        .errorHandler(noErrorHandler())
+        .choice()
+        .when(exchangeProperty(FILE_NAME).endsWith(".ndjson"))
+        .to("direct:ingress-ndjson")
+        .otherwise()
+        .convertBodyTo(String.class, "UTF-8")
+        .to("direct:enqueue-batch")
+        .process(ndjson::acceptedWhole)
+        .end();
+
+    // streamed: groups of lines, never the whole file, are in memory at a time
+    from("direct:ingress-ndjson")
+        .routeId("ingress-ndjson")
+        .errorHandler(noErrorHandler())
+        .split(body().tokenize("\n", NdjsonIngress.CHUNK_LINES, false))
+        .streaming()
+        .stopOnException()
+        .process(ndjson::parseChunk)
+        .filter(simple("${body.size} > 0"))
+        .to("direct:enqueue-requests")
+        .process(ndjson::enqueuedChunk)
+        .end()
+        .end();
+  }
+
+  private static void rejectMessage(Exchange exchange) {
+    InvalidTaskException error =
+        org.apache.camel.util.ObjectHelper.getException(
+            InvalidTaskException.class,
+            exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+    var in = exchange.getIn();
+    in.removeHeaders(TaskConstants.PREFIX + "*");
+    in.setBody(exchange.getProperty(ORIGINAL));
+    in.setHeader(REJECT_REASON, error.getMessage());
+    if (error.field() != null) {
+      in.setHeader(REJECT_FIELD, error.field());
+    }
+  }
+}

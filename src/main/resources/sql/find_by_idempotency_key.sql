@@ -1,0 +1,3 @@
+-- the task a repeated idempotency key stands for
+SELECT CAST(id AS VARCHAR(36)) AS id, status, resource_group AS "group"
+  FROM tasks WHERE idempotency_key = :#TaskIdempotencyKey
