@@ -122,7 +122,9 @@ public class EnqueueRoute extends RouteBuilder {
         .stopOnException()
         .process(e -> e.getIn().setHeaders(e.getIn().getBody(Map.class)))
         .to("direct:persist-task")
-        .end();
+        .end()
+        // every message of the request in one broker commit, before the database commit
+        .to("bean:brokerSends?method=commitBeforeDatabase");
 
     from("direct:persist-task")
         .routeId("persist-task")
@@ -134,7 +136,8 @@ public class EnqueueRoute extends RouteBuilder {
         .to("direct:repeated-task")
         .otherwise()
         .process(e -> e.getProperty(CREATED, AtomicInteger.class).incrementAndGet())
-        // sent before the commit: a committed pending task always has its message on the broker
+        // sent (and committed by persist-tasks) before the database commit: a committed pending
+        // task always has its message on the broker
         .to("direct:publish")
         .setHeader(TaskConstants.EVENT, constant("task.created"))
         .wireTap("direct:task-event")

@@ -42,7 +42,9 @@ public class PublishRoute extends RouteBuilder {
         .toD(
             "jms:queue:"
                 + ResourceGroups.queueOf("${header.TaskGroup}")
-                + "?preserveMessageQos=true&disableReplyTo=true");
+                // transacted: inside a database transaction all sends commit together, see
+                // BrokerSends; outside one each send commits on its own
+                + "?preserveMessageQos=true&disableReplyTo=true&transacted=true");
 
     from("direct:task-event")
         .routeId("task-event")
