@@ -7,6 +7,7 @@
 #
 # PostgreSQL: BENCH_DB_URL (default jdbc:postgresql://127.0.0.1:5432/test), BENCH_DB_USER
 # (postgres), BENCH_SCHEMA (tq_bench; dropped and recreated on every run).
+# JAVA_OPTS go to the app's JVM (e.g. -Djava.library.path=... for the AIO journal, see README).
 # Set MAVEN_ARGS=-o to build offline. Prints one "RESULT ..." line; the app log stays in the data dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +47,8 @@ elif [ "$STORE" != h2 ]; then
   echo "--store is h2 or postgres" >&2; exit 2
 fi
 
-java -jar target/camel-taskqueue.jar --server.port="$PORT" --taskqueue.data-dir="$DATA" \
+# shellcheck disable=SC2086
+java ${JAVA_OPTS:-} -jar target/camel-taskqueue.jar --server.port="$PORT" --taskqueue.data-dir="$DATA" \
   "${STORE_ARGS[@]}" "${EXTRA[@]}" > "$DATA/app.log" 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT
@@ -58,5 +60,5 @@ for _ in $(seq 1 360); do
 done
 curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null
 
-echo "store=$STORE n=$N clients=$CLIENTS data=$DATA extra=${EXTRA[*]:-none} load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "store=$STORE n=$N clients=$CLIENTS data=$DATA extra=${EXTRA[*]:-none} java_opts=${JAVA_OPTS:-none} load=$(cut -d' ' -f1-3 /proc/loadavg)"
 java bench/Bench.java --url "http://127.0.0.1:$PORT" --n "$N" --clients "$CLIENTS" --label "store=$STORE"
