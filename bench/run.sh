@@ -47,8 +47,10 @@ elif [ "$STORE" != h2 ]; then
   echo "--store is h2 or postgres" >&2; exit 2
 fi
 
+# a copy of the jar, so a rebuild during the run cannot pull it from under the app
+cp target/camel-taskqueue.jar "$DATA/app.jar"
 # shellcheck disable=SC2086
-java ${JAVA_OPTS:-} -jar target/camel-taskqueue.jar --server.port="$PORT" --taskqueue.data-dir="$DATA" \
+java ${JAVA_OPTS:-} -jar "$DATA/app.jar" --server.port="$PORT" --taskqueue.data-dir="$DATA" \
   "${STORE_ARGS[@]}" "${EXTRA[@]}" > "$DATA/app.log" 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT

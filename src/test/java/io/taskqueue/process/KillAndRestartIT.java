@@ -145,7 +145,7 @@ class KillAndRestartIT {
     try {
       List<Future<String>> futures = new ArrayList<>();
       for (int i = 0; i < TASKS; i++) {
-        String body = "{\"type\":\"demo.sleep\",\"payload\":{\"ms\":200,\"n\":" + i + "}}";
+        String body = "{\"type\":\"demo.sleep\",\"payload\":{\"ms\":500,\"n\":" + i + "}}";
         futures.add(clients.submit(() -> app.enqueue(body)));
       }
       List<String> ids = new ArrayList<>();

@@ -3,14 +3,12 @@ package io.taskqueue.support;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AppProcess implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -120,55 +117,27 @@ public final class AppProcess implements AutoCloseable {
 
   /** Enqueues one task and returns its id; fails unless the answer is 202. */
   public String enqueue(String taskJson) {
-    HttpResponse<String> response =
-        send(
-            HttpRequest.newBuilder(uri("/api/tasks"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(taskJson, StandardCharsets.UTF_8))
-                .build());
-    if (response.statusCode() != 202) {
-      throw new AssertionError(
-          "Enqueue answered " + response.statusCode() + ": " + response.body());
-    }
-    return json(response.body()).get("id").asText();
+    return HttpJson.acceptedId(HttpJson.send(HTTP, HttpJson.postJson(uri("/api/tasks"), taskJson)));
   }
 
   /** {@code GET /api/tasks/{id}}, or null when the task does not exist. */
   public JsonNode task(String id) {
     HttpResponse<String> response = get("/api/tasks/" + id);
-    return response.statusCode() == 404 ? null : json(response.body());
+    return response.statusCode() == 404 ? null : HttpJson.json(response.body());
   }
 
   /** {@code GET /api/tasks/{id}/history}. */
   public JsonNode history(String id) {
-    return json(get("/api/tasks/" + id + "/history").body());
+    return HttpJson.json(get("/api/tasks/" + id + "/history").body());
   }
 
   public HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
+    return HttpJson.send(
+        HTTP, HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
   }
 
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
-  }
-
-  private static HttpResponse<String> send(HttpRequest request) {
-    try {
-      return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalStateException(request.uri() + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (IOException e) {
-      throw new IllegalStateException("Not JSON: " + text, e);
-    }
   }
 
   private static int freePort() throws IOException {

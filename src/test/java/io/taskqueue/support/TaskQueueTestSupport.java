@@ -4,12 +4,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +57,7 @@ public abstract class TaskQueueTestSupport {
   }
 
   protected HttpResponse<String> post(String path, String body) {
-    return send(
-        HttpRequest.newBuilder(URI.create(url(path)))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-            .build());
+    return send(HttpJson.postJson(URI.create(url(path)), body));
   }
 
   protected HttpResponse<String> get(String path) {
@@ -71,32 +65,16 @@ public abstract class TaskQueueTestSupport {
   }
 
   protected HttpResponse<String> send(HttpRequest request) {
-    try {
-      return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return HttpJson.send(HTTP, request);
   }
 
   protected static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (IOException e) {
-      throw new IllegalStateException("Not JSON: " + text, e);
-    }
+    return HttpJson.json(text);
   }
 
   /** Enqueues over HTTP and returns the new task's id; fails unless the answer is 202. */
   protected String enqueue(String taskJson) {
-    HttpResponse<String> response = post("/api/tasks", taskJson);
-    if (response.statusCode() != 202) {
-      throw new AssertionError(
-          "Enqueue answered " + response.statusCode() + ": " + response.body());
-    }
-    return json(response.body()).get("id").asText();
+    return HttpJson.acceptedId(post("/api/tasks", taskJson));
   }
 
   protected JsonNode task(String id) {
