@@ -3,6 +3,7 @@
 # runs N no-op tasks (demo.echo) through it with bench/Bench.java and stops it again.
 #
 #   bench/run.sh [--store h2|postgres] [--n 20000] [--clients 8] [--port 18080] [--no-build]
+#                [--jar path/to/another/build.jar (implies --no-build), to compare two builds]
 #                [-- extra app arguments, e.g. --spring.jms.cache.session-cache-size=50]
 #
 # PostgreSQL: BENCH_DB_URL (default jdbc:postgresql://127.0.0.1:5432/test), BENCH_DB_USER
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-STORE=h2 N=20000 CLIENTS=8 PORT=18080 BUILD=1
+STORE=h2 N=20000 CLIENTS=8 PORT=18080 BUILD=1 JAR=target/camel-taskqueue.jar
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -21,6 +22,7 @@ while [ $# -gt 0 ]; do
     --clients) CLIENTS=$2; shift 2 ;;
     --port) PORT=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
+    --jar) JAR=$2; BUILD=0; shift 2 ;;
     --) shift; EXTRA=("$@"); break ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -48,7 +50,7 @@ elif [ "$STORE" != h2 ]; then
 fi
 
 # a copy of the jar, so a rebuild during the run cannot pull it from under the app
-cp target/camel-taskqueue.jar "$DATA/app.jar"
+cp "$JAR" "$DATA/app.jar"
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:-} -jar "$DATA/app.jar" --server.port="$PORT" --taskqueue.data-dir="$DATA" \
   "${STORE_ARGS[@]}" "${EXTRA[@]}" > "$DATA/app.log" 2>&1 &
@@ -62,5 +64,5 @@ for _ in $(seq 1 360); do
 done
 curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null
 
-echo "store=$STORE n=$N clients=$CLIENTS data=$DATA extra=${EXTRA[*]:-none} java_opts=${JAVA_OPTS:-none} load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "jar=$JAR store=$STORE n=$N clients=$CLIENTS data=$DATA extra=${EXTRA[*]:-none} java_opts=${JAVA_OPTS:-none} load=$(cut -d' ' -f1-3 /proc/loadavg)"
 java bench/Bench.java --url "http://127.0.0.1:$PORT" --n "$N" --clients "$CLIENTS" --label "store=$STORE"

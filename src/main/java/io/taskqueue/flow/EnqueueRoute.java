@@ -74,6 +74,7 @@ public class EnqueueRoute extends RouteBuilder {
     from("direct:persist-task")
         .routeId("persist-task")
         .transacted("dbTx")
+        .process(FlowSupport::clearBody)
         .process(Transition.create())
         .to(sql("insert_task", ""))
         // sent before the commit: a committed pending task always has its message on the broker
