@@ -129,6 +129,7 @@ public class EnqueueRoute extends RouteBuilder {
     from("direct:persist-task")
         .routeId("persist-task")
         .transacted("dbTx")
+        .process(FlowSupport::clearBody)
         .process(Transition.create())
         .to(sql("insert_task", ""))
         .choice()

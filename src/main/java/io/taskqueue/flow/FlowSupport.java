@@ -42,6 +42,16 @@ public class FlowSupport {
   }
 
   /**
+   * Drops the body before the {@code sql:} steps; everything they need is in headers. camel-sql
+   * converts the body to a {@code Map} for every {@code :#param} it binds, and for a body with no
+   * such converter (the task id or the request's JSON text, both Strings) Camel scans its whole
+   * converter registry each time: a third of the CPU of a no-op task in a profile.
+   */
+  public static void clearBody(Exchange exchange) {
+    exchange.getIn().setBody(null);
+  }
+
+  /**
    * A timestamp column value (a {@code Timestamp} on PostgreSQL, an {@code OffsetDateTime} on H2).
    */
   public static Timestamp timestamp(Object column) {

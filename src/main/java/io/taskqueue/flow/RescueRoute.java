@@ -59,6 +59,7 @@ public class RescueRoute extends RouteBuilder {
         .process(RescueRoute::fromRow)
         .to("direct:publish")
         .to(sql("mark_published", ""))
+        .log(LoggingLevel.DEBUG, "Republished task ${header.TaskId}")
         .end();
   }
 

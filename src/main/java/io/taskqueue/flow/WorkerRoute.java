@@ -62,6 +62,7 @@ public class WorkerRoute extends RouteBuilder {
           .routeId("worker-" + group)
           .setHeader(TaskConstants.ID, body())
           .setHeader(TaskConstants.GROUP, constant(group))
+          .process(FlowSupport::clearBody)
           .process(flow::lease)
           .process(Transition.of(TaskStatus.PENDING, TaskStatus.RUNNING))
           .to(
