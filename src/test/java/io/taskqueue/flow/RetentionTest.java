@@ -1,0 +1,40 @@
+package io.taskqueue.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskqueue.support.TaskQueueTestSupport;
+import org.junit.jupiter.api.Test;
+
+/** Completed and cancelled tasks past the retention period become archived; old metrics go. */
+class RetentionTest extends TaskQueueTestSupport {
+
+  @Test
+  void oldFinishedTasksAreArchivedAndOldMetricsPruned() {
+    String old = enqueue("{\"type\":\"test.count\",\"payload\":{}}");
+    String recent = enqueue("{\"type\":\"test.count\",\"payload\":{}}");
+    awaitStatus(old, "completed");
+    awaitStatus(recent, "completed");
+    String cancelled =
+        enqueue("{\"type\":\"test.count\",\"payload\":{},\"runAt\":\"2099-01-01T00:00:00Z\"}");
+    assertThat(post("/api/tasks/" + cancelled + "/cancel", "").statusCode()).isEqualTo(200);
+    // the default retention is 7 days: age two of them past it
+    jdbc.update(
+        "UPDATE tasks SET updated_at = CURRENT_TIMESTAMP - INTERVAL '8 days'"
+            + " WHERE id IN (CAST(? AS UUID), CAST(? AS UUID))",
+        old,
+        cancelled);
+    jdbc.update(
+        "INSERT INTO metrics (recorded_at, name, metric_value) VALUES"
+            + " (CURRENT_TIMESTAMP - INTERVAL '31 days', 'old', 1),"
+            + " (CURRENT_TIMESTAMP, 'new', 2)");
+
+    producer.sendBody("direct:retention", null);
+
+    assertThat(status(old)).isEqualTo("archived");
+    assertThat(status(cancelled)).isEqualTo("archived");
+    assertThat(status(recent)).isEqualTo("completed");
+    assertThat(transitions(old)).endsWith("completed->archived");
+    assertThat(transitions(cancelled)).endsWith("pending->cancelled", "cancelled->archived");
+    assertThat(jdbc.queryForList("SELECT name FROM metrics", String.class)).containsExactly("new");
+  }
+}
