@@ -242,6 +242,22 @@ public class TaskQueueProperties {
     /** At most this many tasks are republished per run; the rest wait for the next run. */
     private int batchSize = 500;
 
+    /**
+     * A task still pending this long after its last change (and after its runAt) gets its message
+     * sent again, in case the broker lost it (a purged queue, a broker restored from an old
+     * backup). In a backlog older than this a task may get a second message; the acquire makes it
+     * harmless.
+     */
+    private Duration staleAfter = Duration.ofHours(1);
+
+    public Duration getStaleAfter() {
+      return staleAfter;
+    }
+
+    public void setStaleAfter(Duration staleAfter) {
+      this.staleAfter = staleAfter;
+    }
+
     public Duration getInterval() {
       return interval;
     }

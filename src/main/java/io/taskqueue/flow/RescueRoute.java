@@ -6,6 +6,7 @@ import io.taskqueue.config.TaskQueueProperties;
 import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskStatus;
 import io.taskqueue.task.Transition;
+import java.sql.Timestamp;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -25,6 +26,8 @@ import org.springframework.stereotype.Component;
  *       UPDATE and the send) are sent to their group queue, then marked published. Sending first
  *       means a crash can only cause a second message, which the acquire compare-and-set makes
  *       harmless; several nodes may run this at once for the same reason.
+ *   <li>Between the two, tasks pending for longer than {@code taskqueue.rescue.stale-after} (and
+ *       past their runAt) are marked unpublished too, so a message the broker lost is replaced.
  * </ol>
  */
 @Component
@@ -52,6 +55,18 @@ public class RescueRoute extends RouteBuilder {
         .to(sql("rescue_leases", ""))
         .filter(header(SqlConstants.SQL_UPDATE_COUNT).isGreaterThan(0))
         .log(LoggingLevel.WARN, "Rescued ${header.CamelSqlUpdateCount} task(s) whose lease expired")
+        .end()
+        // belt and braces: a task pending for very long may have lost its message
+        .setHeader(
+            TaskConstants.CUTOFF,
+            () -> Timestamp.from(flow.now().minus(properties.getRescue().getStaleAfter())))
+        .to(sql("stale_pending", ""))
+        .filter(header(SqlConstants.SQL_UPDATE_COUNT).isGreaterThan(0))
+        .log(
+            LoggingLevel.WARN,
+            "${header.CamelSqlUpdateCount} task(s) pending for longer than "
+                + properties.getRescue().getStaleAfter()
+                + "; sending their messages again")
         .end()
         .setHeader(TaskConstants.LIMIT, constant(properties.getRescue().getBatchSize()))
         .to(sql("unpublished", ""))
