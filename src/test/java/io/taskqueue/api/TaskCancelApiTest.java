@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskqueue.group.ResourceGroups;
 import io.taskqueue.support.TaskQueueTestSupport;
+import io.taskqueue.support.TaskRows;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskqueue.support.TaskQueueTestSupport;
+import io.taskqueue.support.TaskRows;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package io.taskqueue.api;
+package io.taskqueue.support;
 
 import io.taskqueue.task.TaskIds;
 import java.sql.Timestamp;
@@ -12,12 +12,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Task rows written straight into the store, for tests of the read side that need many tasks in
  * given states without running them. Ids are time-ordered like real ones.
  */
-final class TaskRows {
+public final class TaskRows {
 
   private TaskRows() {}
 
   /** Inserts {@code n} tasks and returns their ids in insertion (= id) order. */
-  static List<String> insert(JdbcTemplate jdbc, int n, String type, String group, String status) {
+  public static List<String> insert(
+      JdbcTemplate jdbc, int n, String type, String group, String status) {
     List<Object[]> rows = new ArrayList<>(n);
     List<String> ids = new ArrayList<>(n);
     Timestamp now = Timestamp.from(Instant.now());
