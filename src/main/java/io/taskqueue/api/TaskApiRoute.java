@@ -1,6 +1,5 @@
 package io.taskqueue.api;
 
-import io.taskqueue.config.TaskQueueProperties;
 import io.taskqueue.store.TaskReader;
 import io.taskqueue.task.TaskIds;
 import java.io.IOException;
@@ -18,12 +17,10 @@ public class TaskApiRoute extends RouteBuilder {
   /** Room for the fields around the payload; the payload itself is limited by the parser. */
   static final int ENVELOPE_BYTES = 16_384;
 
-  private final TaskQueueProperties properties;
   private final TaskReader reader;
   private final ApiResponses responses;
 
-  public TaskApiRoute(TaskQueueProperties properties, TaskReader reader, ApiResponses responses) {
-    this.properties = properties;
+  public TaskApiRoute(TaskReader reader, ApiResponses responses) {
     this.reader = reader;
     this.responses = responses;
   }
