@@ -4,7 +4,11 @@ import io.taskqueue.flow.EnqueueRoute;
 import io.taskqueue.task.InvalidTaskException;
 import io.taskqueue.task.TaskRequest;
 import io.taskqueue.task.TaskRequestParser;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.util.ObjectHelper;
@@ -32,6 +36,7 @@ public class NdjsonIngress {
   static final int MAX_LISTED = 10_000;
 
   static final String REPORT = "TaskqueueIngressReport";
+  static final String FILE_KEY = "TaskqueueFileKey";
 
   private final TaskRequestParser parser;
   private final EnqueueRoute enqueue;
@@ -43,6 +48,35 @@ public class NdjsonIngress {
 
   void start(Exchange exchange) {
     exchange.setProperty(REPORT, new Report());
+    String key = fileKey(exchange);
+    if (key != null) {
+      exchange.setProperty(FILE_KEY, key);
+      // a *.json file's elements get <key>/<index> (EnqueueRoute), NDJSON lines <key>:<line>
+      exchange.setProperty(EnqueueRoute.IDEMPOTENCY_KEY, key);
+    }
+  }
+
+  /**
+   * The file's idempotency key: a hash of its name, size and modification time. A file read again
+   * after a crash, or dropped again unchanged, returns the tasks it created the first time instead
+   * of creating them twice; a changed file (new time or size) is new input. Tasks with an {@code
+   * idempotencyKey} of their own keep it. Null when the source gives no time or size.
+   */
+  static String fileKey(Exchange exchange) {
+    Object name = exchange.getIn().getHeader(Exchange.FILE_NAME);
+    Long modified = exchange.getIn().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
+    Long length = exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class);
+    if (name == null || modified == null || length == null) {
+      return null;
+    }
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest((name + "|" + modified + "|" + length).getBytes(StandardCharsets.UTF_8));
+      return "file-" + HexFormat.of().formatHex(hash, 0, 20);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
   }
 
   /** A group of lines in, the valid ones as {@code List<TaskRequest>} out. */
@@ -62,7 +96,11 @@ public class NdjsonIngress {
       try {
         TaskRequest request = parser.parseOne(line);
         enqueue.checkGroup(request.group(), null);
-        valid.add(request);
+        String key = exchange.getProperty(FILE_KEY, String.class);
+        valid.add(
+            key == null || request.idempotencyKey() != null
+                ? request
+                : request.withIdempotencyKey(key + ":" + lineNo));
       } catch (InvalidTaskException e) {
         report.reject("line " + lineNo, e);
       }

@@ -117,6 +117,31 @@ class FileIngressTest extends TaskQueueTestSupport {
     }
   }
 
+  @Test
+  void aFileReadAgainAfterACrashCreatesNoSecondTasks() throws IOException {
+    for (String file : new String[] {name + ".json", name + ".ndjson"}) {
+      String content =
+          file.endsWith(".json")
+              ? "[{\"type\":\"test.count\"},{\"type\":\"test.count\",\"payload\":2}]"
+              : "{\"type\":\"test.count\"}\n{\"type\":\"test.count\",\"payload\":2}\n";
+      drop(file, content);
+      Path done = inbox.resolve(".done").resolve(file);
+      awaitFile(done);
+      int tasks = count("SELECT COUNT(*) FROM tasks");
+
+      // the same file (name, size, modification time) comes back, as after a crash mid-file
+      Path copy = inbox.resolve(file + ".part");
+      Files.copy(done, copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      Files.delete(done);
+      Files.move(copy, inbox.resolve(file)); // a rename keeps the modification time
+      awaitFile(done);
+
+      assertThat(count("SELECT COUNT(*) FROM tasks")).as(file).isEqualTo(tasks);
+      assertThat(Files.exists(inbox.resolve(".error").resolve(file))).isFalse();
+    }
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(4);
+  }
+
   private void drop(String file, String content) throws IOException {
     Path tmp = inbox.resolve(file + ".part");
     Files.writeString(tmp, content, StandardCharsets.UTF_8);
