@@ -13,6 +13,7 @@ import io.taskqueue.task.TaskStatus;
 import io.taskqueue.task.Transition;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,9 @@ public class EnqueueRoute extends RouteBuilder {
   /** Exchange property: an {@link AtomicInteger} of the tasks this enqueue really created. */
   public static final String CREATED = "TaskqueueCreated";
 
+  /** Exchange property: id, type and group of each created task, announced after the commit. */
+  static final String CREATED_TASKS = "TaskqueueCreatedTasks";
+
   private final TaskRequestParser parser;
   private final ResourceGroups groups;
   private final FlowSupport flow;
@@ -91,12 +95,19 @@ public class EnqueueRoute extends RouteBuilder {
         .routeId("enqueue-requests")
         .errorHandler(noErrorHandler())
         .setProperty(CREATED, AtomicInteger::new)
+        .setProperty(CREATED_TASKS, () -> Collections.synchronizedList(new ArrayList<>()))
         // every element is validated and routed before the first write: a bad one sends nothing
         .split(body(), collectBodies())
         .stopOnException()
         .to("direct:prepare-task")
         .end()
-        .to("direct:persist-tasks");
+        .to("direct:persist-tasks")
+        // committed: now announce them (a rolled-back batch announces nothing)
+        .split(exchangeProperty(CREATED_TASKS))
+        .process(e -> e.getIn().setHeaders(e.getIn().getBody(Map.class)))
+        .setHeader(TaskConstants.EVENT, constant("task.created"))
+        .to("direct:task-event")
+        .end();
 
     from("direct:prepare-task")
         .routeId("prepare-task")
@@ -136,12 +147,10 @@ public class EnqueueRoute extends RouteBuilder {
         .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
         .to("direct:repeated-task")
         .otherwise()
-        .process(e -> e.getProperty(CREATED, AtomicInteger.class).incrementAndGet())
         // sent (and committed by persist-tasks) before the database commit: a committed pending
         // task always has its message on the broker
         .to("direct:publish")
-        .setHeader(TaskConstants.EVENT, constant("task.created"))
-        .wireTap("direct:task-event")
+        .process(EnqueueRoute::created)
         .setBody(EnqueueRoute::accepted)
         .end();
 
@@ -226,6 +235,20 @@ public class EnqueueRoute extends RouteBuilder {
         .setHeader(
             TaskConstants.MAX_ATTEMPTS,
             maxAttempts != null ? maxAttempts : settings.getRetry().getMaxAttempts());
+  }
+
+  /** Remembers a created task for its {@code task.created} event after the commit. */
+  @SuppressWarnings("unchecked")
+  private static void created(Exchange exchange) {
+    Message in = exchange.getIn();
+    exchange.getProperty(CREATED, AtomicInteger.class).incrementAndGet();
+    exchange
+        .getProperty(CREATED_TASKS, List.class)
+        .add(
+            Map.of(
+                TaskConstants.ID, in.getHeader(TaskConstants.ID),
+                TaskConstants.TYPE, in.getHeader(TaskConstants.TYPE),
+                TaskConstants.GROUP, in.getHeader(TaskConstants.GROUP)));
   }
 
   private static Map<String, Object> accepted(Exchange exchange) {
