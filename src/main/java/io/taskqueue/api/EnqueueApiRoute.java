@@ -2,6 +2,9 @@ package io.taskqueue.api;
 
 import io.taskqueue.config.TaskQueueProperties;
 import io.taskqueue.flow.EnqueueRoute;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
@@ -15,6 +18,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class EnqueueApiRoute extends RouteBuilder {
+
+  /** Room for the fields around the payload; the payload itself is limited by the parser. */
+  static final int ENVELOPE_BYTES = 16_384;
 
   /** The HTTP header that makes a repeated enqueue return the first task. */
   public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
@@ -63,9 +69,31 @@ public class EnqueueApiRoute extends RouteBuilder {
     if (key != null) {
       exchange.setProperty(EnqueueRoute.IDEMPOTENCY_KEY, key);
     }
-    String body = TaskApiRoute.readBody(exchange, payloadLimit + TaskApiRoute.ENVELOPE_BYTES);
+    String body = readBody(exchange, payloadLimit + ENVELOPE_BYTES);
     exchange.getIn().removeHeaders("*");
     exchange.getIn().setBody(body);
+  }
+
+  /** The request body as UTF-8 text, refused with 413 past {@code limit} bytes. */
+  static String readBody(Exchange exchange, int limit) throws IOException {
+    Long declared = exchange.getIn().getHeader(Exchange.CONTENT_LENGTH, Long.class);
+    if (declared != null && declared > limit) {
+      throw new ApiException(413, "The request body is larger than " + limit + " bytes");
+    }
+    byte[] bytes;
+    Object body = exchange.getIn().getBody();
+    if (body instanceof InputStream stream) {
+      bytes = stream.readNBytes(limit + 1);
+    } else {
+      bytes = exchange.getIn().getBody(byte[].class);
+    }
+    if (bytes == null) {
+      return null;
+    }
+    if (bytes.length > limit) {
+      throw new ApiException(413, "The request body is larger than " + limit + " bytes");
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   static String notJsonMessage(String contentType) {

@@ -2,9 +2,6 @@ package io.taskqueue.api;
 
 import io.taskqueue.store.TaskReader;
 import io.taskqueue.task.TaskIds;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -13,9 +10,6 @@ import org.springframework.stereotype.Component;
 /** The task API: {@code POST /api/tasks}, {@code GET /api/tasks/{id}}, {@code .../history}. */
 @Component
 public class TaskApiRoute extends RouteBuilder {
-
-  /** Room for the fields around the payload; the payload itself is limited by the parser. */
-  static final int ENVELOPE_BYTES = 16_384;
 
   private final TaskReader reader;
   private final ApiResponses responses;
@@ -59,28 +53,6 @@ public class TaskApiRoute extends RouteBuilder {
               }
               responses.json(e, 200, reader.history(id));
             });
-  }
-
-  /** The request body as UTF-8 text, refused with 413 past {@code limit} bytes. */
-  static String readBody(Exchange exchange, int limit) throws IOException {
-    Long declared = exchange.getIn().getHeader(Exchange.CONTENT_LENGTH, Long.class);
-    if (declared != null && declared > limit) {
-      throw new ApiException(413, "The request body is larger than " + limit + " bytes");
-    }
-    byte[] bytes;
-    Object body = exchange.getIn().getBody();
-    if (body instanceof InputStream stream) {
-      bytes = stream.readNBytes(limit + 1);
-    } else {
-      bytes = exchange.getIn().getBody(byte[].class);
-    }
-    if (bytes == null) {
-      return null;
-    }
-    if (bytes.length > limit) {
-      throw new ApiException(413, "The request body is larger than " + limit + " bytes");
-    }
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   static UUID taskId(Exchange exchange) {
