@@ -107,7 +107,7 @@ public class FailureRoute extends RouteBuilder {
     in.setHeader(TaskConstants.RETRY, willRetry);
     if (willRetry) {
       long delay = retry.delayMillisAfter(attempt, ThreadLocalRandom.current().nextDouble());
-      in.setHeader(TaskConstants.RUN_AT, new Timestamp(System.currentTimeMillis() + delay));
+      in.setHeader(TaskConstants.RUN_AT, Timestamp.from(flow.now().plusMillis(delay)));
       in.setHeader(
           TaskConstants.REASON,
           kind.name().toLowerCase()
