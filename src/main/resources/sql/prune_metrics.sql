@@ -1,1 +1,4 @@
-DELETE FROM metrics WHERE recorded_at < :#TaskCutoff
+-- metrics rows older than retention.metrics, at most :#TaskLimit per run (index metrics_recorded_at)
+DELETE FROM metrics
+ WHERE id IN (SELECT id FROM metrics WHERE recorded_at < :#TaskCutoff
+               ORDER BY recorded_at LIMIT :#TaskLimit)
