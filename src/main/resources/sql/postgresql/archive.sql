@@ -1,11 +1,14 @@
 -- completed/cancelled -> archived after the retention period, one UPDATE per source state, at most
--- :#TaskLimit rows per run, oldest first, through the index tasks_status_updated
+-- :#TaskLimit rows per run, oldest first, through the index tasks_status_updated (a CTE: see
+-- rescue_leases.sql)
+WITH batch AS (
+  SELECT id FROM tasks
+   WHERE status = :#TaskFromStatus AND updated_at < :#TaskCutoff
+   ORDER BY updated_at
+   LIMIT :#TaskLimit
+     FOR UPDATE SKIP LOCKED)
 UPDATE tasks
    SET status = :#TaskToStatus, transition_node = :#TaskNode, transition_reason = 'retention',
        updated_at = :#TaskNow
- WHERE id IN (SELECT id FROM tasks
-               WHERE status = :#TaskFromStatus AND updated_at < :#TaskCutoff
-               ORDER BY updated_at
-               LIMIT :#TaskLimit
-                 FOR UPDATE SKIP LOCKED)
-   AND status = :#TaskFromStatus
+  FROM batch
+ WHERE tasks.id = batch.id

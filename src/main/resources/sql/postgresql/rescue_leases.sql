@@ -1,15 +1,18 @@
 -- running -> pending for tasks whose lease expired (their node died or froze) and that have
 -- attempts left; spent ones are dead-lettered one by one (expire_lease.sql). At most :#TaskLimit
--- rows per run, found through the partial index tasks_running_lease; SKIP LOCKED lets several
--- nodes rescue side by side, and the outer conditions keep each rescue atomic. published = FALSE
--- until the message is resent.
+-- rows per run, oldest lease first, found through the partial index tasks_running_lease; SKIP
+-- LOCKED lets several nodes rescue side by side. The batch is a CTE on purpose: PostgreSQL may
+-- re-run an "id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)" subquery for every candidate row,
+-- skipping the rows it has just locked and so updating far more than n. published = FALSE until
+-- the message is resent.
+WITH batch AS (
+  SELECT id FROM tasks
+   WHERE status = :#TaskFromStatus AND lease_until < :#TaskNow AND attempts < max_attempts
+   ORDER BY lease_until
+   LIMIT :#TaskLimit
+     FOR UPDATE SKIP LOCKED)
 UPDATE tasks
    SET status = :#TaskToStatus, owner = NULL, lease_until = NULL, published = FALSE,
        transition_node = :#TaskNode, transition_reason = 'lease expired', updated_at = :#TaskNow
- WHERE id IN (SELECT id FROM tasks
-               WHERE status = :#TaskFromStatus AND lease_until < :#TaskNow
-                 AND attempts < max_attempts
-               ORDER BY lease_until
-               LIMIT :#TaskLimit
-                 FOR UPDATE SKIP LOCKED)
-   AND status = :#TaskFromStatus AND lease_until < :#TaskNow AND attempts < max_attempts
+  FROM batch
+ WHERE tasks.id = batch.id
