@@ -52,6 +52,25 @@ class DatabaseClockTest extends TaskQueueTestSupport {
     assertThat(Duration.between(updated, databaseNow()).abs()).isLessThan(Duration.ofSeconds(5));
   }
 
+  @Test
+  void aNodeWhoseClockIsAheadRunsADelayedTaskNoEarlierThanItsRunAt() {
+    flow.useLocalClock(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(70)));
+    Instant runAt =
+        databaseNow().plusMillis(1500).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    String id = enqueue("{\"type\":\"test.count\",\"payload\":{},\"runAt\":\"" + runAt + "\"}");
+
+    awaitStatus(id, "completed");
+
+    Instant started =
+        jdbc.queryForObject(
+                "SELECT changed_at FROM task_history WHERE task_id = CAST(? AS UUID)"
+                    + " AND to_status = 'running'",
+                java.time.OffsetDateTime.class,
+                id)
+            .toInstant();
+    assertThat(started).isAfterOrEqualTo(runAt.minusMillis(50));
+  }
+
   private Instant databaseNow() {
     return jdbc.queryForObject("SELECT CURRENT_TIMESTAMP", Timestamp.class).toInstant();
   }
