@@ -5,8 +5,8 @@ UPDATE tasks
    SET status = :#TaskToStatus, owner = NULL, lease_until = NULL, published = FALSE,
        transition_node = :#TaskNode, transition_reason = 'lease expired', updated_at = :#TaskNow
  WHERE id IN (SELECT id FROM tasks
-               WHERE status = :#TaskFromStatus AND lease_until < :#TaskNow
+               WHERE status = 'running' AND lease_until < :#TaskNow
                  AND attempts < max_attempts
                ORDER BY lease_until
                LIMIT :#TaskLimit)
-   AND status = :#TaskFromStatus AND lease_until < :#TaskNow AND attempts < max_attempts
+   AND status = 'running' AND lease_until < :#TaskNow AND attempts < max_attempts

@@ -4,10 +4,11 @@
 -- LOCKED lets several nodes rescue side by side. The batch is a CTE on purpose: PostgreSQL may
 -- re-run an "id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)" subquery for every candidate row,
 -- skipping the rows it has just locked and so updating far more than n. published = FALSE until
--- the message is resent.
+-- the message is resent. 'running' is a literal so that the partial index's predicate matches even
+-- in a generic (prepared) plan.
 WITH batch AS (
   SELECT id FROM tasks
-   WHERE status = :#TaskFromStatus AND lease_until < :#TaskNow AND attempts < max_attempts
+   WHERE status = 'running' AND lease_until < :#TaskNow AND attempts < max_attempts
    ORDER BY lease_until
    LIMIT :#TaskLimit
      FOR UPDATE SKIP LOCKED)
