@@ -9,6 +9,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jms.JmsException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Failures that mean "the database or the broker cannot be reached right now" rather than "this
@@ -22,7 +23,8 @@ public final class ServiceUnavailable {
   public static final int RETRY_AFTER_SECONDS = 5;
 
   public static final String MESSAGE =
-      "The database or the message broker is unavailable; nothing was changed, retry later";
+      "The database or the message broker is unavailable; retry later (with the same"
+          + " Idempotency-Key, so that a retry can never create a task twice)";
 
   private ServiceUnavailable() {}
 
@@ -40,6 +42,11 @@ public final class ServiceUnavailable {
           && sql.getSQLState() != null
           && sql.getSQLState().startsWith("08")) {
         return true; // SQLSTATE class 08: connection exception (PostgreSQL's driver uses it)
+      }
+      if (t instanceof TransactionSystemException rollback
+          && rollback.getApplicationException() != null
+          && causedBy(rollback.getApplicationException())) {
+        return true; // the rollback after a lost connection failed too, hiding the first error
       }
       if (t instanceof JMSException || t instanceof JmsException) {
         return true; // a send never fails for the request's content: the broker is the problem

@@ -24,6 +24,7 @@ public final class TestApps {
     all.put("server.port", "0");
     all.put("server.address", "127.0.0.1");
     all.put("spring.main.banner-mode", "off");
+    all.put("spring.datasource.hikari.maximum-pool-size", "5"); // PostgreSQL is shared
     all.put("taskqueue.data-dir", "target/test-data/app-" + UUID.randomUUID());
     for (String property : properties) {
       String[] pair = property.split("=", 2);
