@@ -17,6 +17,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Spring Security for the API and the actuator: HTTP Basic against the reader and operator accounts
@@ -91,6 +92,13 @@ public class ApiSecurityConfiguration {
                     .anyRequest()
                     .hasRole(Roles.OPERATOR));
     return http.build();
+  }
+
+  /** A request the firewall refuses answers 400 in the API's error shape, not an empty body. */
+  @Bean
+  public RequestRejectedHandler requestRejectedHandler() {
+    return (request, response, rejected) ->
+        ApiAuthenticationErrors.write(response, 400, "Request rejected: " + rejected.getMessage());
   }
 
   /**
