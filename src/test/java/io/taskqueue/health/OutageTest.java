@@ -45,6 +45,7 @@ class OutageTest {
 
   @BeforeAll
   static void startBehindAProxy() throws Exception {
+    TestDatabase.requirePostgres();
     Matcher url = POSTGRES_URL.matcher(TestDatabase.url());
     assertThat(url.matches()).as(TestDatabase.url()).isTrue();
     proxy =

@@ -19,12 +19,12 @@ public final class TestApps {
 
   /** Runs the app with these profiles and {@code key=value} properties, on a free port. */
   public static ConfigurableApplicationContext run(List<String> profiles, String... properties) {
-    TestDatabase.requirePostgres();
     Map<String, String> all = new LinkedHashMap<>();
     all.put("server.port", "0");
     all.put("server.address", "127.0.0.1");
     all.put("spring.main.banner-mode", "off");
     all.put("spring.datasource.hikari.maximum-pool-size", "5"); // PostgreSQL is shared
+    all.put("spring.datasource.hikari.minimum-idle", "0");
     all.put("taskqueue.data-dir", "target/test-data/app-" + UUID.randomUUID());
     for (String property : properties) {
       String[] pair = property.split("=", 2);

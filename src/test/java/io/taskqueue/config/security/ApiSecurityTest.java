@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskqueue.support.HttpJson;
 import io.taskqueue.support.TestApps;
+import io.taskqueue.support.TestDatabase;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,6 +47,7 @@ class ApiSecurityTest {
 
   @BeforeAll
   static void startProdApp() throws Exception {
+    TestDatabase.requirePostgres();
     Path keystore = Path.of("target/test-tls/" + UUID.randomUUID() + "/keystore.p12");
     Files.createDirectories(keystore.getParent());
     Process keytool =
