@@ -50,10 +50,12 @@ public class ExposureGuard {
       for (String key : new String[] {"server.address", "management.server.address"}) {
         String address = environment.getProperty(key);
         boolean separate = key.startsWith("management.");
-        if (separate
-            && (address == null || environment.getProperty("management.server.port") == null)) {
-          continue; // the actuator shares the server's address
+        String managementPort = environment.getProperty("management.server.port");
+        if (separate && (managementPort == null || managementPort.trim().equals("-1"))) {
+          continue; // the actuator shares the server's port and address, or has no HTTP port
         }
+        // a separate management port binds every interface unless management.server.address
+        // says otherwise: it does not inherit server.address
         if (!isLoopback(address)) {
           throw new UnsafeConfigurationException(
               "No credentials are configured but "

@@ -23,6 +23,13 @@ class StartupRefusalTest {
   }
 
   @Test
+  void theOpenDefaultRefusesASeparateActuatorPortOnEveryInterface() {
+    assertThatThrownBy(() -> TestApps.run(List.of(), "management.server.port=0"))
+        .isInstanceOf(UnsafeConfigurationException.class)
+        .hasMessageContaining("management.server.address is not set (every interface)");
+  }
+
+  @Test
   void theProdProfileRefusesToStartWithoutAnOperatorPassword() {
     assertThatThrownBy(() -> TestApps.run(List.of("prod")))
         .isInstanceOf(UnsafeConfigurationException.class)
