@@ -43,6 +43,18 @@ public class ApiErrorConfiguration extends RouteConfigurationBuilder {
               responses.error(e, error.status(), error.getMessage(), error.field());
             })
         .end()
+        // the database or the broker is down: 503 + Retry-After, logged once without a stack
+        .onException(Exception.class)
+        .onWhen(
+            e ->
+                ServiceUnavailable.causedBy(
+                    e.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Exception.class)))
+        .handled(true)
+        .log(
+            org.apache.camel.LoggingLevel.WARN,
+            "API request refused with 503: ${exception.message}")
+        .process(e -> ServiceUnavailable.answer(e, responses))
+        .end()
         .onException(Exception.class)
         .handled(true)
         .log(org.apache.camel.LoggingLevel.ERROR, "API request failed: ${exception.stacktrace}")

@@ -52,7 +52,7 @@ public class BrokerConfiguration {
     };
   }
 
-  private static ActiveMQConnectionFactory unwrap(ConnectionFactory factory) {
+  static ActiveMQConnectionFactory unwrap(ConnectionFactory factory) {
     for (int depth = 0; depth < 4 && factory != null; depth++) {
       if (factory instanceof ActiveMQConnectionFactory artemis) {
         return artemis;

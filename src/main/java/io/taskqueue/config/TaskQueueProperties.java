@@ -403,14 +403,26 @@ public class TaskQueueProperties {
   /** HTTP Basic authentication of everything but {@code /actuator/health}. */
   public static class Security {
 
-    /** Require credentials; on in the {@code prod} profile, off in the localhost dev default. */
+    /**
+     * Require credentials; on in the {@code prod} profile, and whenever a password below is set.
+     * Off in the localhost dev default, which refuses to start on any other address.
+     */
     private boolean enabled = false;
 
-    /** The user name clients must send. */
+    /**
+     * Deprecated spelling of {@code operator.username}: used (with {@code password}) when no {@code
+     * operator.password} is set.
+     */
     private String username = "taskqueue";
 
-    /** The password clients must send; required when enabled. */
+    /** Deprecated spelling of {@code operator.password}. */
     private String password;
+
+    /** The read-only account: GET requests of the API and the actuator, the export excepted. */
+    private Credentials reader = new Credentials("reader");
+
+    /** The operator account: everything the reader may, plus every state change and the export. */
+    private Credentials operator = new Credentials("operator");
 
     public boolean isEnabled() {
       return enabled;
@@ -434,6 +446,81 @@ public class TaskQueueProperties {
 
     public void setPassword(String password) {
       this.password = password;
+    }
+
+    public Credentials getReader() {
+      return reader;
+    }
+
+    public void setReader(Credentials reader) {
+      this.reader = reader;
+    }
+
+    public Credentials getOperator() {
+      return operator;
+    }
+
+    public void setOperator(Credentials operator) {
+      this.operator = operator;
+    }
+
+    /** The operator account in effect: {@code operator.*}, else the deprecated top-level keys. */
+    public Credentials effectiveOperator() {
+      if (operator.isSet() || !hasText(password)) {
+        return operator;
+      }
+      Credentials legacy = new Credentials(username);
+      legacy.setPassword(password);
+      return legacy;
+    }
+
+    /** Whether requests must authenticate: explicitly enabled, or some password configured. */
+    public boolean isRequired() {
+      return enabled || reader.isSet() || effectiveOperator().isSet();
+    }
+
+    private static boolean hasText(String text) {
+      return text != null && !text.isBlank();
+    }
+  }
+
+  /** One account: a user name and its password. */
+  public static class Credentials {
+
+    /** The user name clients send. */
+    private String username;
+
+    /**
+     * The password: {@code {bcrypt}$2a$10$...} (or any id Spring Security's
+     * DelegatingPasswordEncoder knows: {@code {pbkdf2}}, {@code {argon2}}, {@code {noop}} ...), or
+     * plain text when it does not start with {@code {}.
+     */
+    private String password;
+
+    public Credentials() {}
+
+    public Credentials(String username) {
+      this.username = username;
+    }
+
+    public String getUsername() {
+      return username;
+    }
+
+    public void setUsername(String username) {
+      this.username = username;
+    }
+
+    public String getPassword() {
+      return password;
+    }
+
+    public void setPassword(String password) {
+      this.password = password;
+    }
+
+    public boolean isSet() {
+      return password != null && !password.isBlank();
     }
   }
 }

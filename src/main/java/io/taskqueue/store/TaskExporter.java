@@ -1,6 +1,8 @@
 package io.taskqueue.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -10,25 +12,72 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * Streams tasks as NDJSON (one task object per line, the shape of {@code GET /api/tasks/{id}}) from
  * a database cursor, so an export of any size needs constant memory: rows are fetched {@link
  * #FETCH_SIZE} at a time and each is rendered only when the reader asks for more bytes.
+ *
+ * <p>An export holds its connection as long as the client reads, which may be minutes. Exports
+ * therefore get a pool of their own ({@code taskqueue.export.max-connections}, default 2, with the
+ * main pool's settings): a slow or stuck reader can never take the connections enqueue and the
+ * workers need; an export that finds every export connection busy waits the pool's {@code
+ * connection-timeout} and is answered 503 with {@code Retry-After}.
  */
 @Component
-public class TaskExporter {
+public class TaskExporter implements DisposableBean {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TaskExporter.class);
+
+  /** Name of the exports' own connection pool (its metrics carry it as {@code pool}). */
+  public static final String POOL_NAME = "taskqueue-export";
 
   /** Rows the driver holds at a time; PostgreSQL only honours it outside auto-commit. */
   public static final int FETCH_SIZE = 500;
 
   private final DataSource dataSource;
+  private final HikariDataSource ownPool;
   private final ObjectMapper json;
 
-  public TaskExporter(DataSource dataSource, ObjectMapper json) {
-    this.dataSource = dataSource;
+  public TaskExporter(
+      DataSource dataSource,
+      ObjectMapper json,
+      @Value("${taskqueue.export.max-connections:2}") int maxConnections) {
     this.json = json;
+    if (dataSource instanceof HikariDataSource main) {
+      HikariConfig config = new HikariConfig();
+      main.copyStateTo(config);
+      config.setPoolName(POOL_NAME);
+      config.setMaximumPoolSize(maxConnections);
+      config.setMinimumIdle(0); // no connection held while nobody exports
+      config.setInitializationFailTimeout(-1); // connect on first use, not at start-up
+      config.setRegisterMbeans(false);
+      this.ownPool = new HikariDataSource(config);
+      this.dataSource = ownPool;
+    } else {
+      LOG.warn(
+          "The DataSource is not Hikari ({}): exports share the application's connection pool",
+          dataSource.getClass().getName());
+      this.ownPool = null;
+      this.dataSource = dataSource;
+    }
+  }
+
+  /** The exports' own pool, or null when exports share the application's DataSource. */
+  public HikariDataSource pool() {
+    return ownPool;
+  }
+
+  @Override
+  public void destroy() {
+    if (ownPool != null) {
+      ownPool.close();
+    }
   }
 
   /**
