@@ -1,47 +1,64 @@
 package io.taskqueue.component;
 
-import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.model.Model;
 import org.apache.camel.model.ModelLifecycleStrategySupport;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Component;
 
 /**
  * Handler routes ({@code from("task:<type>")}) that declare no error handler of their own get
- * Camel's default error handler without its exhausted log: a handler failure is the task's outcome,
- * logged once by the failure route (one WARN line for an expected failure, one ERROR with the stack
- * for an unclassified one), not a 65-line ERROR of Camel's plus the task's line. A route's own
- * {@code onException} still works; a route with an explicit {@code errorHandler} is left alone.
+ * Camel's default error handler with its exhausted log at DEBUG: a handler failure is the task's
+ * outcome, logged once by the failure route (one WARN line for an expected failure, one ERROR with
+ * the stack for an unclassified one), not a 65-line ERROR of Camel's plus the task's line. A
+ * route's own {@code onException} still works; a route that sets its own {@code errorHandler} is
+ * left alone.
  */
-@Configuration(proxyBeanMethods = false)
+@Component
 public class HandlerRouteLogging {
 
-  @Bean
-  public static BeanPostProcessor quietHandlerRouteErrors() {
-    return new BeanPostProcessor() {
-      @Override
-      public Object postProcessAfterInitialization(Object bean, String name) {
-        if (bean instanceof ModelCamelContext camel) {
-          camel.addModelLifecycleStrategy(
-              new ModelLifecycleStrategySupport() {
-                @Override
-                public void onAddRouteDefinition(RouteDefinition route) {
-                  quiet(route);
-                }
-              });
-        }
-        return bean;
-      }
-    };
+  /**
+   * Registers the hook when the beans are created; Camel Spring Boot adds the routes later, when
+   * the application context has been refreshed.
+   */
+  public HandlerRouteLogging(CamelContext camel) {
+    camel
+        .getCamelContextExtension()
+        .getContextPlugin(Model.class)
+        .addModelLifecycleStrategy(
+            new ModelLifecycleStrategySupport() {
+              @Override
+              public void onAddRouteDefinition(RouteDefinition route) {
+                quiet(route);
+              }
+            });
   }
 
   static void quiet(RouteDefinition route) {
     String uri = route.getInput() == null ? null : route.getInput().getEndpointUri();
-    if (uri != null && uri.startsWith("task:") && !route.isErrorHandlerFactorySet()) {
+    System.out.println(
+        "QUIETDEBUG "
+            + uri
+            + " set="
+            + route.isErrorHandlerFactorySet()
+            + " ctx="
+            + route.isContextScopedErrorHandler()
+            + " eh="
+            + route.getErrorHandlerFactory());
+    // context scoped: the route did not call errorHandler(...) itself (it may carry its builder's
+    // default)
+    if (uri != null
+        && uri.startsWith("task:")
+        && (!route.isErrorHandlerFactorySet() || route.isContextScopedErrorHandler())) {
       route.setErrorHandlerFactory(
-          new DefaultErrorHandlerDefinition().logExhausted(false).logStackTrace(false));
+          // without redeliveries Camel logs an exhausted exchange whatever logExhausted says, at
+          // the logger's level: DEBUG keeps it for troubleshooting
+          new DefaultErrorHandlerDefinition()
+              .loggingLevel(LoggingLevel.DEBUG)
+              .logExhausted(false)
+              .logStackTrace(false));
     }
   }
 }
