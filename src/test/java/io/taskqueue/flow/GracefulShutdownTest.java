@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spring.SpringCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,18 @@ class GracefulShutdownTest {
   }
 
   private static ConfigurableApplicationContext start(Path data, String grace) {
+    // as camel-test-spring does for the suite's contexts: collect the routes while the context
+    // loads, start Camel once it is loaded
+    SpringCamelContext.setNoStart(true);
+    System.setProperty("skipStartingCamelContext", "true");
+    ConfigurableApplicationContext app = load(data, grace);
+    System.clearProperty("skipStartingCamelContext");
+    SpringCamelContext.setNoStart(false);
+    app.getBean(SpringCamelContext.class).start();
+    return app;
+  }
+
+  private static ConfigurableApplicationContext load(Path data, String grace) {
     return new SpringApplicationBuilder(TaskQueueApplication.class)
         .profiles("test")
         // a plain application: the test suite's schema-cleaning configuration must not load
@@ -137,6 +150,16 @@ class GracefulShutdownTest {
   }
 
   private static String enqueue(ConfigurableApplicationContext app, String json) {
+    org.apache.camel.CamelContext c = app.getBean(org.apache.camel.CamelContext.class);
+    System.out.println(
+        "GSDEBUG status="
+            + c.getStatus()
+            + " routes="
+            + c.getRoutes().size()
+            + " props="
+            + System.getProperty("skipStartingCamelContext")
+            + " nostart="
+            + SpringCamelContext.isNoStart());
     Map<?, ?> reply =
         app.getBean(ProducerTemplate.class).requestBody("direct:enqueue", json, Map.class);
     return String.valueOf(reply.get("id"));
