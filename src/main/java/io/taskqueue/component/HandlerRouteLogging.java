@@ -38,15 +38,6 @@ public class HandlerRouteLogging {
 
   static void quiet(RouteDefinition route) {
     String uri = route.getInput() == null ? null : route.getInput().getEndpointUri();
-    System.out.println(
-        "QUIETDEBUG "
-            + uri
-            + " set="
-            + route.isErrorHandlerFactorySet()
-            + " ctx="
-            + route.isContextScopedErrorHandler()
-            + " eh="
-            + route.getErrorHandlerFactory());
     // context scoped: the route did not call errorHandler(...) itself (it may carry its builder's
     // default)
     if (uri != null

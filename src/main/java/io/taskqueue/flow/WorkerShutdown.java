@@ -11,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -39,14 +40,19 @@ public class WorkerShutdown implements SmartLifecycle {
 
   private final RunningAttempts attempts;
   private final TaskQueueProperties properties;
-  private final CamelContext camel;
+  private final ApplicationContext context;
   private volatile boolean running;
 
+  /**
+   * Takes the application context, not the CamelContext: a lifecycle bean's dependencies are
+   * started before it, and a CamelContext started that early misses the routes Camel Spring Boot
+   * adds when the context is refreshed.
+   */
   public WorkerShutdown(
-      RunningAttempts attempts, TaskQueueProperties properties, CamelContext camel) {
+      RunningAttempts attempts, TaskQueueProperties properties, ApplicationContext context) {
     this.attempts = attempts;
     this.properties = properties;
-    this.camel = camel;
+    this.context = context;
   }
 
   @Override
@@ -86,7 +92,7 @@ public class WorkerShutdown implements SmartLifecycle {
             + " to pending",
         remaining.size(),
         properties.getShutdown().getGrace());
-    try (ProducerTemplate producer = camel.createProducerTemplate()) {
+    try (ProducerTemplate producer = context.getBean(CamelContext.class).createProducerTemplate()) {
       for (Attempt attempt : remaining) {
         attempt.release(); // first: its late outcome must not be written
         Map<String, Object> headers = new HashMap<>();
