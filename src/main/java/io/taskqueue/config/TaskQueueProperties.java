@@ -75,6 +75,12 @@ public class TaskQueueProperties {
   /** The rescue timer: expired leases and tasks that never reached the broker. */
   private Rescue rescue = new Rescue();
 
+  /** How this node reads the database clock, the one clock of every shared time decision. */
+  private ClockSettings clock = new ClockSettings();
+
+  /** Broker settings the engine applies (embedded) or checks (external). */
+  private Broker broker = new Broker();
+
   public String getDataDir() {
     return dataDir;
   }
@@ -191,6 +197,22 @@ public class TaskQueueProperties {
     return rescue;
   }
 
+  public ClockSettings getClock() {
+    return clock;
+  }
+
+  public void setClock(ClockSettings clock) {
+    this.clock = clock;
+  }
+
+  public Broker getBroker() {
+    return broker;
+  }
+
+  public void setBroker(Broker broker) {
+    this.broker = broker;
+  }
+
   public void setRescue(Rescue rescue) {
     this.rescue = rescue;
   }
@@ -264,8 +286,36 @@ public class TaskQueueProperties {
     /** Metrics rows older than this are deleted. */
     private Duration metrics = Duration.ofDays(30);
 
+    /**
+     * Archived tasks older than this (since they were archived) are deleted with their history. The
+     * task table is the record; export what must be kept longer.
+     */
+    private Duration purgeAfter = Duration.ofDays(30);
+
     /** How often the retention route runs. */
-    private Duration interval = Duration.ofMinutes(5);
+    private Duration interval = Duration.ofMinutes(1);
+
+    /**
+     * At most this many rows per statement and run (archive completed, archive cancelled, purge,
+     * metrics); the rest wait for the next run. The default keeps up with 50,000 tasks a minute.
+     */
+    private int batchSize = 50_000;
+
+    public Duration getPurgeAfter() {
+      return purgeAfter;
+    }
+
+    public void setPurgeAfter(Duration purgeAfter) {
+      this.purgeAfter = purgeAfter;
+    }
+
+    public int getBatchSize() {
+      return batchSize;
+    }
+
+    public void setBatchSize(int batchSize) {
+      this.batchSize = batchSize;
+    }
 
     public Duration getCompleted() {
       return completed;
@@ -298,7 +348,11 @@ public class TaskQueueProperties {
     /** How often expired leases and unpublished tasks are looked for. */
     private Duration interval = Duration.ofSeconds(5);
 
-    /** At most this many tasks are republished per run; the rest wait for the next run. */
+    /**
+     * At most this many rows per statement and run: expired leases returned to pending, expired
+     * leases dead-lettered, stale pending tasks marked for resending, messages resent. The rest
+     * wait for the next run.
+     */
     private int batchSize = 500;
 
     /**
@@ -331,6 +385,77 @@ public class TaskQueueProperties {
 
     public void setBatchSize(int batchSize) {
       this.batchSize = batchSize;
+    }
+  }
+
+  /** Reading the database clock. */
+  public static class ClockSettings {
+
+    /** How often the offset between this node's clock and the database clock is measured. */
+    private Duration sampleInterval = Duration.ofSeconds(5);
+
+    public Duration getSampleInterval() {
+      return sampleInterval;
+    }
+
+    public void setSampleInterval(Duration sampleInterval) {
+      this.sampleInterval = sampleInterval;
+    }
+  }
+
+  /** Broker settings: applied to the embedded broker, checked on an external one. */
+  public static class Broker {
+
+    /**
+     * How long a notification message (dead-letter queues {@code taskqueue.dlq.<group>}, invalid
+     * JMS input {@code taskqueue.inbox.invalid}) stays on the broker before it expires and is
+     * removed. The database stays the record of every task; these queues only notify.
+     */
+    private Duration notificationExpiry = Duration.ofDays(7);
+
+    /**
+     * Bytes a notification queue may hold; beyond it new notifications are dropped (the database
+     * keeps the task and its reason).
+     */
+    private long notificationMaxBytes = 64L * 1024 * 1024;
+
+    /**
+     * Against an external broker ({@code spring.artemis.mode=native}): {@code fail} refuses to
+     * start when the broker's address settings for the task queues would drop, expire or
+     * dead-letter task messages; {@code warn} logs the same at ERROR and starts; {@code off} skips
+     * the check.
+     */
+    private SettingsCheck settingsCheck = SettingsCheck.FAIL;
+
+    public Duration getNotificationExpiry() {
+      return notificationExpiry;
+    }
+
+    public void setNotificationExpiry(Duration notificationExpiry) {
+      this.notificationExpiry = notificationExpiry;
+    }
+
+    public long getNotificationMaxBytes() {
+      return notificationMaxBytes;
+    }
+
+    public void setNotificationMaxBytes(long notificationMaxBytes) {
+      this.notificationMaxBytes = notificationMaxBytes;
+    }
+
+    public SettingsCheck getSettingsCheck() {
+      return settingsCheck;
+    }
+
+    public void setSettingsCheck(SettingsCheck settingsCheck) {
+      this.settingsCheck = settingsCheck;
+    }
+
+    /** What the start-up check of an external broker does with a bad setting. */
+    public enum SettingsCheck {
+      FAIL,
+      WARN,
+      OFF
     }
   }
 

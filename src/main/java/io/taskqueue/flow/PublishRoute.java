@@ -24,12 +24,18 @@ public class PublishRoute extends RouteBuilder {
   /** The topic of task lifecycle events. */
   public static final String EVENTS_TOPIC = "taskqueue.events";
 
+  private final FlowSupport flow;
+
+  public PublishRoute(FlowSupport flow) {
+    this.flow = flow;
+  }
+
   @Override
   public void configure() {
     from("direct:publish")
         .routeId("publish")
         .errorHandler(noErrorHandler())
-        .process(PublishRoute::toTaskMessage)
+        .process(this::toTaskMessage)
         .removeHeaders(
             "*",
             TaskConstants.ID,
@@ -58,14 +64,16 @@ public class PublishRoute extends RouteBuilder {
                 + "?deliveryPersistent=false&disableReplyTo=true&jmsMessageType=Text");
   }
 
-  private static void toTaskMessage(Exchange exchange) {
+  private void toTaskMessage(Exchange exchange) {
     Message in = exchange.getIn();
     in.setBody(in.getHeader(TaskConstants.ID, String.class));
     in.setHeader("JMSPriority", in.getHeader(TaskConstants.PRIORITY, Integer.class));
     in.setHeader("JMSDeliveryMode", jakarta.jms.DeliveryMode.PERSISTENT);
     Date runAt = in.getHeader(TaskConstants.RUN_AT, Date.class);
-    if (runAt != null && runAt.getTime() > System.currentTimeMillis()) {
-      in.setHeader(TaskConstants.SCHEDULED_DELIVERY, runAt.getTime());
+    // runAt is database time; the broker schedules on its own clock: send the remaining delay
+    long delay = runAt == null ? 0 : runAt.getTime() - flow.now().toEpochMilli();
+    if (delay > 0) {
+      in.setHeader(TaskConstants.SCHEDULED_DELIVERY, System.currentTimeMillis() + delay);
     } else {
       in.removeHeader(TaskConstants.SCHEDULED_DELIVERY);
     }

@@ -3,27 +3,35 @@ package io.taskqueue.flow;
 import static io.taskqueue.store.StoreDialect.sql;
 
 import io.taskqueue.config.TaskQueueProperties;
+import io.taskqueue.store.StoreDialect;
 import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskStatus;
 import io.taskqueue.task.Transition;
 import java.sql.Timestamp;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
 import org.springframework.stereotype.Component;
 
 /**
- * The retention timer ({@code direct:retention}): completed and cancelled tasks older than {@code
- * taskqueue.retention.completed} become {@code archived}; metrics rows older than {@code
- * taskqueue.retention.metrics} are deleted. Each step is one atomic UPDATE or DELETE.
+ * The retention timer ({@code direct:retention}, every {@code taskqueue.retention.interval}):
+ * completed and cancelled tasks older than {@code taskqueue.retention.completed} become {@code
+ * archived}; archived tasks older than {@code taskqueue.retention.purge-after} are deleted with
+ * their history; metrics rows older than {@code taskqueue.retention.metrics} are deleted. Each step
+ * is one atomic UPDATE or DELETE of at most {@code taskqueue.retention.batch-size} rows, oldest
+ * first, found through an index; the ages are measured on the database clock.
  */
 @Component
 public class RetentionRoute extends RouteBuilder {
 
   private final TaskQueueProperties properties;
   private final FlowSupport flow;
+  private final StoreDialect dialect;
 
-  public RetentionRoute(TaskQueueProperties properties, FlowSupport flow) {
+  public RetentionRoute(TaskQueueProperties properties, FlowSupport flow, StoreDialect dialect) {
     this.properties = properties;
     this.flow = flow;
+    this.dialect = dialect;
   }
 
   @Override
@@ -36,13 +44,24 @@ public class RetentionRoute extends RouteBuilder {
     from("direct:retention")
         .routeId("retention")
         .process(flow::stamp)
+        .setHeader(TaskConstants.LIMIT, constant(properties.getRetention().getBatchSize()))
         .setHeader(
             TaskConstants.CUTOFF,
             () -> Timestamp.from(flow.now().minus(properties.getRetention().getCompleted())))
         .process(Transition.of(TaskStatus.COMPLETED, TaskStatus.ARCHIVED))
-        .to(sql("archive", ""))
+        .to(dialect.dialectSql("archive", ""))
         .process(Transition.of(TaskStatus.CANCELLED, TaskStatus.ARCHIVED))
-        .to(sql("archive", ""))
+        .to(dialect.dialectSql("archive", ""))
+        .setHeader(
+            TaskConstants.CUTOFF,
+            () -> Timestamp.from(flow.now().minus(properties.getRetention().getPurgeAfter())))
+        .to(dialect.dialectSql("purge", ""))
+        .filter(header(SqlConstants.SQL_UPDATE_COUNT).isGreaterThan(0))
+        .log(
+            LoggingLevel.INFO,
+            "Deleted ${header.CamelSqlUpdateCount} archived task(s) older than "
+                + properties.getRetention().getPurgeAfter())
+        .end()
         .setHeader(
             TaskConstants.CUTOFF,
             () -> Timestamp.from(flow.now().minus(properties.getRetention().getMetrics())))

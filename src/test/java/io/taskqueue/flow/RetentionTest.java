@@ -38,4 +38,37 @@ class RetentionTest extends TaskQueueTestSupport {
     assertThat(transitions(cancelled)).endsWith("pending->cancelled", "cancelled->archived");
     assertThat(jdbc.queryForList("SELECT name FROM metrics", String.class)).containsExactly("new");
   }
+
+  @Test
+  void archivedTasksPastPurgeAfterAreDeletedWithTheirHistory() {
+    String old = enqueue("{\"type\":\"test.count\",\"payload\":{}}");
+    String young = enqueue("{\"type\":\"test.count\",\"payload\":{}}");
+    awaitStatus(old, "completed");
+    awaitStatus(young, "completed");
+    // completed 40 days ago: archived by this run, deleted by a run once purge-after (30 days)
+    // has passed since; the other was archived 10 days ago and stays
+    jdbc.update(
+        "UPDATE tasks SET updated_at = CURRENT_TIMESTAMP - INTERVAL '40 days'"
+            + " WHERE id IN (CAST(? AS UUID), CAST(? AS UUID))",
+        old,
+        young);
+    producer.sendBody("direct:retention", null);
+    assertThat(status(old)).isEqualTo("archived");
+    jdbc.update(
+        "UPDATE tasks SET updated_at = CURRENT_TIMESTAMP - INTERVAL '31 days'"
+            + " WHERE id = CAST(? AS UUID)",
+        old);
+    jdbc.update(
+        "UPDATE tasks SET updated_at = CURRENT_TIMESTAMP - INTERVAL '10 days'"
+            + " WHERE id = CAST(? AS UUID)",
+        young);
+
+    producer.sendBody("direct:retention", null);
+
+    assertThat(status(old)).isNull();
+    assertThat(transitions(old)).isEmpty();
+    assertThat(get("/api/tasks/" + old).statusCode()).isEqualTo(404);
+    assertThat(status(young)).isEqualTo("archived");
+    assertThat(transitions(young)).endsWith("completed->archived");
+  }
 }
