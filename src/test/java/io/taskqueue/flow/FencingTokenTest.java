@@ -49,7 +49,7 @@ class FencingTokenTest extends TaskQueueTestSupport {
     handlers.releaseHold(1);
     await().atMost(Duration.ofSeconds(10)).until(() -> handlers.holding() == 1);
     assertThat(status(id)).isEqualTo("running");
-    assertThat(row(id).get("last_error")).isNull();
+    assertThat(String.valueOf(row(id).get("last_error"))).doesNotContain("test.hold run 1 fails");
     assertThat(transitions(id)).doesNotContain("running->failed");
 
     handlers.releaseHold(2);
@@ -65,11 +65,15 @@ class FencingTokenTest extends TaskQueueTestSupport {
   private String staleAttemptAfterRedrive(String taskJson) throws Exception {
     String id = enqueue(taskJson);
     await().atMost(Duration.ofSeconds(10)).until(() -> handlers.holding() == 1);
+    // the node freezes: no more heartbeats, the lease runs out, the rescue dead-letters the task
+    // (its only attempt is spent)
     camel.getRouteController().stopRoute(HeartbeatRoute.ROUTE_ID);
     jdbc.update(
-        "UPDATE tasks SET status = 'dead_letter', owner = NULL, lease_until = NULL,"
-            + " transition_reason = 'lease expired' WHERE id = CAST(? AS UUID)",
+        "UPDATE tasks SET lease_until = CURRENT_TIMESTAMP - INTERVAL '1 second'"
+            + " WHERE id = CAST(? AS UUID)",
         id);
+    producer.sendBody("direct:rescue", null);
+    awaitStatus(id, "dead_letter");
     assertThat(post("/api/tasks/" + id + "/retry", "").statusCode()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(10)).until(() -> handlers.holding() == 2);
     assertThat(status(id)).isEqualTo("running");
