@@ -56,16 +56,6 @@ public class TaskDispatcher implements AutoCloseable {
     return type != null && component.handler(type) != null;
   }
 
-  /** Runs the handler and waits for it without a time limit; sets {@code TaskResult}. */
-  public void dispatch(Exchange exchange) throws Exception {
-    Future<String> run = start(exchange);
-    exchange
-        .getIn()
-        .setHeader(
-            TaskConstants.RESULT,
-            await(run, exchange.getIn().getHeader(TaskConstants.TYPE, String.class), null));
-  }
-
   /**
    * Starts the handler of the exchange's task on a handler thread; the future's value is the result
    * as JSON text.

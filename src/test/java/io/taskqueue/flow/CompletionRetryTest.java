@@ -46,13 +46,23 @@ class CompletionRetryTest extends TaskQueueTestSupport {
 
   @Test
   void aDatabaseErrorWhileAcquiringSpendsNoAttempt() throws Exception {
-    String runAt = Instant.now().plusMillis(1500).toString();
+    // its own message is held by the broker for an hour: the test sends the one that runs it,
+    // once the row is locked
+    String runAt = Instant.now().plusSeconds(3600).toString();
     String id =
         enqueue(
             "{\"type\":\"test.count\",\"payload\":{},\"maxAttempts\":1,\"runAt\":\""
                 + runAt
                 + "\"}");
     try (Connection lock = lockTask(id)) {
+      jms.convertAndSend(
+          "taskqueue.group.test",
+          id,
+          m -> {
+            m.setStringProperty("TaskId", id);
+            m.setStringProperty("TaskType", "test.count");
+            return m;
+          });
       // the acquire waits for the row: killed twice; the delivery goes back to the broker
       killBlockedConnections(lock, 2);
       lock.rollback();
