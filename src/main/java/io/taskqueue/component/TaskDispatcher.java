@@ -3,10 +3,19 @@ package io.taskqueue.component;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskqueue.task.HandlerTimeoutException;
 import io.taskqueue.task.TaskConstants;
-import io.taskqueue.task.TransientTaskException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -17,25 +26,48 @@ import org.apache.camel.Message;
  * <p>The handler sees the payload as parsed JSON (a {@code Map} for an object) and the headers
  * {@code TaskId}, {@code TaskType}, {@code TaskGroup}, {@code TaskAttempt}. Its final body is the
  * task's result, stored as JSON. An exception from the handler fails the attempt.
+ *
+ * <p>The handler runs on a thread of its own ({@code task-handler-<n>}), not on the worker's JMS
+ * thread: the worker waits for it at most the handler timeout, then interrupts it and moves on, so
+ * a handler that ignores the interrupt cannot hold the worker, and whatever it returns later is
+ * never looked at.
  */
-public class TaskDispatcher {
+public class TaskDispatcher implements AutoCloseable {
 
   private final TaskComponent component;
   private final ObjectMapper json;
+  private final ExecutorService runs;
 
   public TaskDispatcher(TaskComponent component, ObjectMapper json) {
     this.component = component;
     this.json = json;
+    AtomicInteger threads = new AtomicInteger();
+    this.runs =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "task-handler-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
-  public void dispatch(Exchange exchange) throws Exception {
+  /** Whether a started route consumes {@code task:<type>} on this node. */
+  public boolean handles(String type) {
+    return type != null && component.handler(type) != null;
+  }
+
+  /**
+   * Starts the handler of the exchange's task on a handler thread; the future's value is the result
+   * as JSON text.
+   *
+   * @throws NoHandlerException when no route consumes {@code task:<type>} on this node
+   */
+  public Future<String> start(Exchange exchange) throws Exception {
     Message in = exchange.getIn();
     String type = in.getHeader(TaskConstants.TYPE, String.class);
     TaskConsumer handler = component.handler(type);
     if (handler == null) {
-      // transient: a rolling deployment may bring the handler to this node before retries run out
-      throw new TransientTaskException(
-          "No handler route for task type '" + type + "': add a route from task:" + type);
+      throw new NoHandlerException(type);
     }
     Exchange run = handler.getEndpoint().createExchange();
     Message msg = run.getIn();
@@ -50,11 +82,40 @@ public class TaskDispatcher {
         }) {
       msg.setHeader(header, in.getHeader(header));
     }
-    handler.getProcessor().process(run);
-    if (run.getException() != null) {
-      throw run.getException();
+    return runs.submit(
+        () -> {
+          handler.getProcessor().process(run);
+          if (run.getException() != null) {
+            throw run.getException();
+          }
+          return toJson(run.getMessage().getBody());
+        });
+  }
+
+  /**
+   * Waits for a started handler. Past {@code timeout} (null: no limit) the handler thread is
+   * interrupted and a {@link HandlerTimeoutException} thrown; a handler exception is rethrown as it
+   * is. A run cancelled by someone else throws {@link CancellationException}.
+   */
+  public String await(Future<String> run, String type, Duration timeout) throws Exception {
+    try {
+      return timeout == null ? run.get() : run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException late) {
+      run.cancel(true);
+      throw new HandlerTimeoutException(type, timeout);
+    } catch (ExecutionException failed) {
+      Throwable cause = failed.getCause();
+      if (cause instanceof Exception e) {
+        throw e;
+      }
+      throw failed; // an Error of the handler
     }
-    in.setHeader(TaskConstants.RESULT, toJson(run.getMessage().getBody()));
+  }
+
+  /** Interrupts handlers still running; called when the application context closes. */
+  @Override
+  public void close() {
+    runs.shutdownNow();
   }
 
   /** A handler's final body as JSON text: a String that is valid JSON is kept as it is. */

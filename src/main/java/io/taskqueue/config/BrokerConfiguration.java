@@ -110,15 +110,17 @@ public class BrokerConfiguration {
    * own exactly like the embedded one.
    */
   public static void applyTo(Configuration config, TaskQueueProperties properties) {
-    // A delivery rolled back by the worker (database unreachable, row not yet visible) comes
-    // back after a growing delay and is never moved aside, expired or dropped by the broker: the
-    // task's fate is decided by the worker and the database, not by a broker delivery count.
+    // A delivery rolled back by the worker (database unreachable, row not yet visible, no handler
+    // on this node, node stopping) comes back after a growing delay capped at 1 s (a task whose
+    // enqueue commits late runs within a second of the commit) and is never moved aside, expired
+    // or dropped by the broker: the task's fate is decided by the worker and the database, not by
+    // a broker delivery count.
     config.addAddressSetting(
         GROUP_MATCH,
         new AddressSettings()
             .setRedeliveryDelay(25)
             .setRedeliveryMultiplier(2.0)
-            .setMaxRedeliveryDelay(30_000)
+            .setMaxRedeliveryDelay(1_000)
             .setMaxDeliveryAttempts(-1)
             .setExpiryDelay(-1L)
             .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)

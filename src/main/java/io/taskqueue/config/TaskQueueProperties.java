@@ -52,6 +52,15 @@ public class TaskQueueProperties {
   private Map<String, GroupSettings> groups = new LinkedHashMap<>();
 
   /**
+   * Settings per task type; a type with dots is a bracketed key: {@code
+   * taskqueue.types[email.send].handler-timeout=2m}.
+   */
+  private Map<String, TypeSettings> types = new LinkedHashMap<>();
+
+  /** Graceful shutdown of the workers. */
+  private Shutdown shutdown = new Shutdown();
+
+  /**
    * Bytes of messages a broker consumer buffers ahead (Artemis consumerWindowSize). 0: a worker
    * takes a message only when it is free to run it, so a long task holds back nothing.
    */
@@ -144,6 +153,22 @@ public class TaskQueueProperties {
     this.groups = groups;
   }
 
+  public Map<String, TypeSettings> getTypes() {
+    return types;
+  }
+
+  public void setTypes(Map<String, TypeSettings> types) {
+    this.types = types;
+  }
+
+  public Shutdown getShutdown() {
+    return shutdown;
+  }
+
+  public void setShutdown(Shutdown shutdown) {
+    this.shutdown = shutdown;
+  }
+
   public int getConsumerWindowSize() {
     return consumerWindowSize;
   }
@@ -215,6 +240,40 @@ public class TaskQueueProperties {
 
     public void setGroup(String group) {
       this.group = group;
+    }
+  }
+
+  /** Settings of one task type: {@code taskqueue.types.<type>.*}. */
+  public static class TypeSettings {
+
+    /** How long a handler of this type may run; unset: its group's handler-timeout. */
+    private Duration handlerTimeout;
+
+    public Duration getHandlerTimeout() {
+      return handlerTimeout;
+    }
+
+    public void setHandlerTimeout(Duration handlerTimeout) {
+      this.handlerTimeout = handlerTimeout;
+    }
+  }
+
+  /** Graceful shutdown: what happens to running handlers when the application stops. */
+  public static class Shutdown {
+
+    /**
+     * How long a stopping node waits for its running handlers to finish (their outcome is
+     * recorded); past it the remaining attempts go back to {@code pending} without spending an
+     * attempt (reason {@code shutdown}) and their handlers are interrupted.
+     */
+    private Duration grace = Duration.ofSeconds(30);
+
+    public Duration getGrace() {
+      return grace;
+    }
+
+    public void setGrace(Duration grace) {
+      this.grace = grace;
     }
   }
 

@@ -4,6 +4,8 @@ import static io.taskqueue.store.StoreDialect.sql;
 
 import io.taskqueue.group.GroupSettings;
 import io.taskqueue.group.ResourceGroups;
+import io.taskqueue.task.FailureText;
+import io.taskqueue.task.HandlerTimeoutException;
 import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskFailureKind;
 import io.taskqueue.task.TaskStatus;
@@ -31,7 +33,6 @@ import org.springframework.stereotype.Component;
 public class FailureRoute extends RouteBuilder {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailureRoute.class);
-  private static final int MAX_ERROR_CHARS = 4000;
 
   private final ResourceGroups groups;
   private final FlowSupport flow;
@@ -100,7 +101,11 @@ public class FailureRoute extends RouteBuilder {
         kind.retriedByDefault() || (kind == TaskFailureKind.BUSINESS && retry.isRetryBusiness());
     boolean willRetry = retryable && attempt < maxAttempts;
 
-    String message = describe(error);
+    String message = FailureText.describe(error);
+    String what =
+        error instanceof HandlerTimeoutException timeout
+            ? "timeout of attempt " + attempt + " after " + timeout.timeout()
+            : kind.name().toLowerCase() + " failure of attempt " + attempt;
     flow.stamp(exchange);
     in.setHeader(TaskConstants.ERROR_KIND, kind.name().toLowerCase());
     in.setHeader(TaskConstants.ERROR, message);
@@ -108,40 +113,35 @@ public class FailureRoute extends RouteBuilder {
     if (willRetry) {
       long delay = retry.delayMillisAfter(attempt, ThreadLocalRandom.current().nextDouble());
       in.setHeader(TaskConstants.RUN_AT, Timestamp.from(flow.now().plusMillis(delay)));
-      in.setHeader(
-          TaskConstants.REASON,
-          kind.name().toLowerCase()
-              + " failure of attempt "
-              + attempt
-              + ", retry in "
-              + delay
-              + " ms");
+      in.setHeader(TaskConstants.REASON, what + ", retry in " + delay + " ms");
     } else {
       in.setHeader(
           TaskConstants.REASON,
-          kind.name().toLowerCase()
-              + " failure of attempt "
-              + attempt
-              + (retryable ? ", out of attempts (" + maxAttempts + ")" : ", not retried"));
+          what + (retryable ? ", out of attempts (" + maxAttempts + ")" : ", not retried"));
     }
-    if (kind == TaskFailureKind.SYSTEM) {
-      // the handler route's error handler has logged the stack trace already
-      LOG.error(
-          "Task {} attempt {} failed with an unclassified error: {}",
-          in.getHeader(TaskConstants.ID),
-          attempt,
-          message);
-    } else {
-      LOG.info("Task {} attempt {} failed: {}", in.getHeader(TaskConstants.ID), attempt, message);
-    }
+    logOnce(in, kind, error, message);
   }
 
-  private static String describe(Throwable error) {
-    if (error == null) {
-      return "unknown error";
+  /**
+   * The one log line of a handler failure: expected kinds (transient, validation, business) at WARN
+   * without a stack trace, unclassified (system) errors at ERROR with theirs. The text is sanitised
+   * (no line breaks or control characters from the handler reach the log).
+   */
+  private static void logOnce(Message in, TaskFailureKind kind, Throwable error, String message) {
+    Object id = in.getHeader(TaskConstants.ID);
+    Object type = in.getHeader(TaskConstants.TYPE);
+    String reason = in.getHeader(TaskConstants.REASON, String.class);
+    if (kind == TaskFailureKind.SYSTEM) {
+      LOG.error(
+          "Task {} ({}) failed with an unclassified error: {} [{}]",
+          id,
+          type,
+          message,
+          reason,
+          error);
+    } else {
+      LOG.warn("Task {} ({}) failed: {} [{}]", id, type, message, reason);
     }
-    String text = error.getClass().getSimpleName() + ": " + error.getMessage();
-    return text.length() > MAX_ERROR_CHARS ? text.substring(0, MAX_ERROR_CHARS) : text;
   }
 
   private static Map<String, Object> deadLetterMessage(Exchange exchange) {

@@ -17,6 +17,13 @@ public class GroupSettings {
   /** Retry policy of the group's tasks. */
   private Retry retry = new Retry();
 
+  /**
+   * How long a handler of this group may run (a type's {@code
+   * taskqueue.types.<type>.handler-timeout} wins); past it the attempt fails as transient with
+   * reason {@code timeout}.
+   */
+  private Duration handlerTimeout = Duration.ofMinutes(30);
+
   public int getConcurrency() {
     return concurrency;
   }
@@ -39,6 +46,14 @@ public class GroupSettings {
 
   public void setRetry(Retry retry) {
     this.retry = retry;
+  }
+
+  public Duration getHandlerTimeout() {
+    return handlerTimeout;
+  }
+
+  public void setHandlerTimeout(Duration handlerTimeout) {
+    this.handlerTimeout = handlerTimeout;
   }
 
   /** Consumers actually started: strict ordering means exactly one. */

@@ -17,6 +17,13 @@ public final class TaskConstants {
   /** The attempt this delivery runs as (1 for the first run); fences completion. */
   public static final String ATTEMPT = "TaskAttempt";
 
+  /**
+   * The fencing token of this attempt: a number incremented by every acquire and never reset, so
+   * complete, fail, heartbeat and release of an older attempt (even one from before a redrive)
+   * change nothing.
+   */
+  public static final String FENCE = "TaskFence";
+
   public static final String RUN_AT = "TaskRunAt";
   public static final String IDEMPOTENCY_KEY = "TaskIdempotencyKey";
   public static final String PAYLOAD = "TaskPayload";

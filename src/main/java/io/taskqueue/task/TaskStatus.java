@@ -25,7 +25,8 @@ public enum TaskStatus {
 
   static {
     ALLOWED.put(PENDING, EnumSet.of(RUNNING, CANCELLED));
-    // running -> pending: the lease expired (rescue) or the circuit was open (no attempt spent)
+    // running -> pending: the lease expired (rescue), or the attempt was released without spending
+    // it (no handler on the node, a shutdown past its grace period)
     ALLOWED.put(RUNNING, EnumSet.of(COMPLETED, FAILED, PENDING));
     ALLOWED.put(FAILED, EnumSet.of(PENDING, DEAD_LETTER));
     ALLOWED.put(DEAD_LETTER, EnumSet.of(PENDING));

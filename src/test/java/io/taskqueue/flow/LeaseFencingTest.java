@@ -5,16 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import io.taskqueue.support.TaskQueueTestSupport;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** An attempt whose lease was rescued can no longer complete: completion is fenced. */
 class LeaseFencingTest extends TaskQueueTestSupport {
 
+  @AfterEach
+  void heartbeatsBack() throws Exception {
+    camel.getRouteController().startRoute(HeartbeatRoute.ROUTE_ID);
+  }
+
   @Test
-  void aRescuedAttemptCannotCompleteAnyMore() {
+  void aRescuedAttemptCannotCompleteAnyMore() throws Exception {
     String id = enqueue("{\"type\":\"test.block\",\"payload\":{}}");
     await().atMost(Duration.ofSeconds(10)).until(() -> handlers.blocked() == 1);
     double staleBefore = metrics.staleAttempts();
+    // the node freezes: no more heartbeats
+    camel.getRouteController().stopRoute(HeartbeatRoute.ROUTE_ID);
 
     // attempt 1 is frozen: let its lease run out and rescue it
     jdbc.update(

@@ -1,5 +1,6 @@
 package io.taskqueue.support;
 
+import io.taskqueue.task.TransientTaskException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,9 @@ import org.springframework.stereotype.Component;
  *   <li>{@code test.count}: counts its runs per task id, returns the count.
  *   <li>{@code test.block}: counts its runs too; blocks its first attempt until {@link #release()},
  *       then returns {@code "attempt-<n>"}; later attempts return at once.
+ *   <li>{@code test.hold}: run {@code n} of any task waits until {@link #releaseHold(int)
+ *       releaseHold(n)}, then returns {@code "run-<n>"}, or throws a transient failure when the
+ *       payload's {@code failRun} is {@code n} (with the payload's {@code error} as message).
  * </ul>
  */
 @Component
@@ -23,6 +27,9 @@ public class TestHandlers extends RouteBuilder {
   private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
   private volatile CountDownLatch gate = new CountDownLatch(1);
   private final AtomicInteger blocked = new AtomicInteger();
+  private final AtomicInteger interrupted = new AtomicInteger();
+  private final Map<Integer, CountDownLatch> holdGates = new ConcurrentHashMap<>();
+  private final AtomicInteger holding = new AtomicInteger();
 
   @Override
   public void configure() {
@@ -44,12 +51,62 @@ public class TestHandlers extends RouteBuilder {
                   .incrementAndGet();
               if (attempt == 1) {
                 blocked.incrementAndGet();
-                if (!gate.await(60, TimeUnit.SECONDS)) {
-                  throw new IllegalStateException("test.block was never released");
+                try {
+                  if (!gate.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("test.block was never released");
+                  }
+                } catch (InterruptedException stop) {
+                  interrupted.incrementAndGet();
+                  throw stop;
                 }
               }
               e.getIn().setBody("attempt-" + attempt);
             });
+
+    from("task:test.hold")
+        .routeId("test-hold")
+        .process(
+            e -> {
+              int run =
+                  runs.computeIfAbsent(
+                          e.getIn().getHeader("TaskId", String.class), k -> new AtomicInteger())
+                      .incrementAndGet();
+              holding.incrementAndGet();
+              try {
+                if (!holdGate(run).await(60, TimeUnit.SECONDS)) {
+                  throw new IllegalStateException("test.hold run " + run + " was never released");
+                }
+              } finally {
+                holding.decrementAndGet();
+              }
+              Map<?, ?> payload = e.getIn().getBody(Map.class);
+              Object failRun = payload.get("failRun");
+              if (failRun != null && ((Number) failRun).intValue() == run) {
+                Object error = payload.get("error");
+                throw new TransientTaskException(
+                    error != null ? error.toString() : "test.hold run " + run + " fails");
+              }
+              e.getIn().setBody("run-" + run);
+            });
+  }
+
+  private CountDownLatch holdGate(int run) {
+    return holdGates.computeIfAbsent(run, k -> new CountDownLatch(1));
+  }
+
+  /** Lets run {@code n} of test.hold finish. */
+  public void releaseHold(int run) {
+    holdGate(run).countDown();
+  }
+
+  /** test.hold runs waiting now. */
+  public int holding() {
+    return holding.get();
+  }
+
+  /** How many test.block runs were interrupted while blocked. */
+  public int interrupted() {
+    return interrupted.get();
   }
 
   public int runs(String taskId) {
@@ -67,6 +124,9 @@ public class TestHandlers extends RouteBuilder {
   }
 
   public void reset() {
+    holdGates.values().forEach(CountDownLatch::countDown);
+    holdGates.clear();
+    interrupted.set(0);
     gate.countDown();
     gate = new CountDownLatch(1);
     blocked.set(0);
