@@ -40,12 +40,23 @@ public class EnqueueApiRoute extends RouteBuilder {
         .produces("application/json")
         .to("direct:api-enqueue-batch");
 
-    enqueueRoute("api-enqueue", "direct:enqueue", properties.getPayloadMaxBytes());
+    // the filter enforces the same limits while reading; these cover direct calls of the routes
+    enqueueRoute(
+        "api-enqueue",
+        "direct:enqueue",
+        RequestBodyLimitFilter.forTask(properties.getPayloadMaxBytes()));
     // a batch may hold many payloads: the limit is the body's, each payload keeps its own
-    enqueueRoute("api-enqueue-batch", "direct:enqueue-batch", properties.getBatchMaxBytes());
+    enqueueRoute(
+        "api-enqueue-batch",
+        "direct:enqueue-batch",
+        new RequestBodyLimitFilter.Limit(
+            properties.getBatchMaxBytes(),
+            "POST /api/tasks/batch (taskqueue.batch-max-bytes = "
+                + properties.getBatchMaxBytes()
+                + ")"));
   }
 
-  private void enqueueRoute(String id, String enqueue, int limit) {
+  private void enqueueRoute(String id, String enqueue, RequestBodyLimitFilter.Limit limit) {
     from("direct:" + id)
         .routeId(id)
         .routeConfigurationId(ApiErrorConfiguration.ID)
@@ -59,7 +70,8 @@ public class EnqueueApiRoute extends RouteBuilder {
    * reads the body (413 past the limit) and drops every HTTP header: no client header (say {@code
    * CamelSqlQuery} or {@code TaskGroup}) reaches the flow.
    */
-  private static void readRequest(Exchange exchange, int payloadLimit) throws Exception {
+  private static void readRequest(Exchange exchange, RequestBodyLimitFilter.Limit limit)
+      throws Exception {
     String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
     if (!isJson(contentType)) {
       // normally answered by JsonContentTypeFilter already; this covers direct calls of the route
@@ -69,29 +81,29 @@ public class EnqueueApiRoute extends RouteBuilder {
     if (key != null) {
       exchange.setProperty(EnqueueRoute.IDEMPOTENCY_KEY, key);
     }
-    String body = readBody(exchange, payloadLimit + ENVELOPE_BYTES);
+    String body = readBody(exchange, limit);
     exchange.getIn().removeHeaders("*");
     exchange.getIn().setBody(body);
   }
 
   /** The request body as UTF-8 text, refused with 413 past {@code limit} bytes. */
-  static String readBody(Exchange exchange, int limit) throws IOException {
+  static String readBody(Exchange exchange, RequestBodyLimitFilter.Limit limit) throws IOException {
     Long declared = exchange.getIn().getHeader(Exchange.CONTENT_LENGTH, Long.class);
-    if (declared != null && declared > limit) {
-      throw new ApiException(413, "The request body is larger than " + limit + " bytes");
+    if (declared != null && declared > limit.bytes()) {
+      throw new ApiException(413, limit.refusal());
     }
     byte[] bytes;
     Object body = exchange.getIn().getBody();
     if (body instanceof InputStream stream) {
-      bytes = stream.readNBytes(limit + 1);
+      bytes = stream.readNBytes((int) limit.bytes() + 1);
     } else {
       bytes = exchange.getIn().getBody(byte[].class);
     }
     if (bytes == null) {
       return null;
     }
-    if (bytes.length > limit) {
-      throw new ApiException(413, "The request body is larger than " + limit + " bytes");
+    if (bytes.length > limit.bytes()) {
+      throw new ApiException(413, limit.refusal());
     }
     return new String(bytes, StandardCharsets.UTF_8);
   }

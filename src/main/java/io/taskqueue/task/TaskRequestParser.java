@@ -155,7 +155,9 @@ public class TaskRequestParser {
     if (payload.getBytes(StandardCharsets.UTF_8).length > payloadMaxBytes) {
       throw new InvalidTaskException(
           prefix == null ? "payload" : prefix + "payload",
-          "payload is larger than " + payloadMaxBytes + " bytes",
+          "payload is larger than the limit of "
+              + payloadMaxBytes
+              + " bytes (taskqueue.payload-max-bytes)",
           413);
     }
     if (idempotencyKey != null) {
