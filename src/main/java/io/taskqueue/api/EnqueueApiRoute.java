@@ -60,7 +60,7 @@ public class EnqueueApiRoute extends RouteBuilder {
     from("direct:" + id)
         .routeId(id)
         .routeConfigurationId(ApiErrorConfiguration.ID)
-        .process(e -> readRequest(e, limit))
+        .process(e -> readRequest(e, limit, enqueue.equals("direct:enqueue")))
         .to(enqueue)
         .process(this::answer);
   }
@@ -70,8 +70,8 @@ public class EnqueueApiRoute extends RouteBuilder {
    * reads the body (413 past the limit) and drops every HTTP header: no client header (say {@code
    * CamelSqlQuery} or {@code TaskGroup}) reaches the flow.
    */
-  private static void readRequest(Exchange exchange, RequestBodyLimitFilter.Limit limit)
-      throws Exception {
+  private static void readRequest(
+      Exchange exchange, RequestBodyLimitFilter.Limit limit, boolean single) throws Exception {
     String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
     if (!isJson(contentType)) {
       // normally answered by JsonContentTypeFilter already; this covers direct calls of the route
@@ -82,6 +82,12 @@ public class EnqueueApiRoute extends RouteBuilder {
       exchange.setProperty(EnqueueRoute.IDEMPOTENCY_KEY, key);
     }
     String body = readBody(exchange, limit);
+    if (single && body != null && body.stripLeading().startsWith("[")) {
+      throw new ApiException(
+          400,
+          "POST /api/tasks takes one task, a JSON object; send a JSON array of tasks to"
+              + " POST /api/tasks/batch");
+    }
     exchange.getIn().removeHeaders("*");
     exchange.getIn().setBody(body);
   }

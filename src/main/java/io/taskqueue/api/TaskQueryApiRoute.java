@@ -125,6 +125,13 @@ public class TaskQueryApiRoute extends RouteBuilder {
     QueryParams query = QueryParams.of(exchange, LIST_PARAMS);
     TaskFilter filter = filter(query);
     int limit = limit(query.get("limit"));
+    if (query.given("cursor") && query.get("cursor") == null) {
+      throw new ApiException(
+          400,
+          "cursor is empty; leave it out for the first page, then pass the next value of the"
+              + " previous page",
+          "cursor");
+    }
     UUID cursor = cursor(query.get("cursor"));
     List<Map<String, Object>> items = reader.list(filter, cursor, limit + 1);
     String next = null;

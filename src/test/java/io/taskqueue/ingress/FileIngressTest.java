@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class FileIngressTest extends TaskQueueTestSupport {
 
   /** Far future: the tasks stay pending (held by the broker) and cost no worker time. */
-  static final String LATER = "\"runAt\":\"2099-01-01T00:00:00Z\"";
+  static final String LATER =
+      "\"runAt\":\"" + java.time.Instant.now().plus(java.time.Duration.ofDays(300)) + "\"";
 
   Path inbox;
   String name;
