@@ -3,6 +3,7 @@ package io.taskqueue.api;
 import static io.taskqueue.store.StoreDialect.sql;
 
 import io.taskqueue.flow.FlowSupport;
+import io.taskqueue.flow.ScheduledMessages;
 import io.taskqueue.store.TaskReader;
 import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskStatus;
@@ -31,11 +32,14 @@ public class TaskCommandApiRoute extends RouteBuilder {
   private final TaskReader reader;
   private final ApiResponses responses;
   private final FlowSupport flow;
+  private final ScheduledMessages scheduled;
 
-  public TaskCommandApiRoute(TaskReader reader, ApiResponses responses, FlowSupport flow) {
+  public TaskCommandApiRoute(
+      TaskReader reader, ApiResponses responses, FlowSupport flow, ScheduledMessages scheduled) {
     this.reader = reader;
     this.responses = responses;
     this.flow = flow;
+    this.scheduled = scheduled;
   }
 
   @Override
@@ -45,7 +49,8 @@ public class TaskCommandApiRoute extends RouteBuilder {
         rest,
         "cancel",
         "Cancels a pending task (also a delayed one): it becomes cancelled and its queued message"
-            + " is skipped, so the handler never runs. Answers the task.",
+            + " is removed from the broker (or skipped, should it be in delivery), so the handler"
+            + " never runs. Answers the task.",
         "200",
         "The cancelled task",
         TaskStatus.PENDING);
@@ -62,6 +67,8 @@ public class TaskCommandApiRoute extends RouteBuilder {
             "cancel", TaskStatus.PENDING, TaskStatus.CANCELLED, "cancel", "cancelled via the API")
         .setHeader(TaskConstants.EVENT, constant("task.cancelled"))
         .wireTap("direct:task-event")
+        // committed: take its message off the broker (a delayed one would wait there until runAt)
+        .process(this::removeQueuedMessage)
         .process(e -> answerTask(e, 200));
 
     transitionRoute(
@@ -143,6 +150,11 @@ public class TaskCommandApiRoute extends RouteBuilder {
     in.setHeader(TaskConstants.GROUP, task.get("group"));
     in.setHeader(TaskConstants.PRIORITY, task.get("priority"));
     in.setHeader(TaskConstants.RUN_AT, null);
+  }
+
+  private void removeQueuedMessage(Exchange exchange) {
+    Map<String, Object> task = task(exchange);
+    scheduled.remove(String.valueOf(task.get("id")), String.valueOf(task.get("group")));
   }
 
   private void answerTask(Exchange exchange, int status) {
