@@ -92,6 +92,8 @@ public class IngressRoute extends RouteBuilder {
     from("direct:ingress-file-content")
         .routeId("ingress-file-content")
         .errorHandler(noErrorHandler())
+        // empty and oversized files are refused before they are read
+        .process(ndjson::checkSize)
         .choice()
         .when(exchangeProperty(FILE_NAME).endsWith(".ndjson"))
         .to("direct:ingress-ndjson")
@@ -105,7 +107,8 @@ public class IngressRoute extends RouteBuilder {
     from("direct:ingress-ndjson")
         .routeId("ingress-ndjson")
         .errorHandler(noErrorHandler())
-        .split(body().tokenize("\n", NdjsonIngress.CHUNK_LINES, false))
+        // own line reader: a line past ndjson-line-max-bytes is skipped while it is read
+        .split(method(ndjson, "chunks"))
         .streaming()
         .stopOnException()
         .process(ndjson::parseChunk)

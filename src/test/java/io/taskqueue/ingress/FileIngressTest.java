@@ -143,6 +143,95 @@ class FileIngressTest extends TaskQueueTestSupport {
     assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(4);
   }
 
+  @Test
+  void twoDifferentFilesWithTheSameNameSizeAndTimeBothEnqueue() throws IOException {
+    java.nio.file.attribute.FileTime time =
+        java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L);
+    for (String payload : new String[] {"1", "2"}) {
+      Path tmp = inbox.resolve(name + ".json.part");
+      Files.writeString(tmp, "[{\"type\":\"test.count\",\"payload\":" + payload + "}]");
+      Files.setLastModifiedTime(tmp, time);
+      int before = count("SELECT COUNT(*) FROM tasks");
+      Files.move(tmp, inbox.resolve(name + ".json"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> count("SELECT COUNT(*) FROM tasks") == before + 1);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !Files.exists(inbox.resolve(name + ".json")));
+    }
+    assertThat(count("SELECT COUNT(*) FROM tasks WHERE payload IN ('1', '2')")).isEqualTo(2);
+  }
+
+  @Test
+  void anEmptyFileGoesToErrorWithAReasonAndHoldsNothingBack() throws IOException {
+    Files.createFile(inbox.resolve(name + "-empty.json"));
+    Files.createFile(inbox.resolve(name + "-empty.ndjson"));
+    long start = System.nanoTime();
+    drop(name + ".json", "{\"type\":\"test.count\"}");
+
+    awaitFile(inbox.resolve(".done").resolve(name + ".json"));
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(8_000);
+    for (String empty : new String[] {name + "-empty.json", name + "-empty.ndjson"}) {
+      Path reason = inbox.resolve(".error").resolve(empty + ".reason");
+      awaitFile(inbox.resolve(".error").resolve(empty));
+      awaitFile(reason);
+      assertThat(Files.readString(reason)).contains("The file is empty (0 bytes)");
+    }
+  }
+
+  @Test
+  void theReasonOfARejectedJsonFileSaysNothingWasEnqueued() throws IOException {
+    drop(name + ".json", "[{\"type\":\"test.count\"},{\"type\":\"BAD\"}]");
+    Path reason = inbox.resolve(".error").resolve(name + ".json.reason");
+    awaitFile(reason);
+    assertThat(Files.readString(reason))
+        .contains("nothing in it was enqueued")
+        .contains("drop the whole file again")
+        .doesNotContain("resend only");
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isZero();
+  }
+
+  @Test
+  void anNdjsonLineOverTheLimitIsRejectedWhileTheOthersAreEnqueued() throws IOException {
+    drop(
+        name + ".ndjson",
+        "{\"type\":\"test.count\","
+            + LATER
+            + "}\n"
+            + "{\"type\":\"test.count\",\"payload\":\""
+            + "x".repeat(400_000)
+            + "\"}\n"
+            + "{\"type\":\"test.count\","
+            + LATER
+            + "}\n");
+    Path reason = inbox.resolve(".error").resolve(name + ".ndjson.reason");
+    awaitFile(reason);
+    assertThat(Files.readString(reason))
+        .contains("2 task(s) enqueued, 1 rejected")
+        .contains("line 2: the line has 400034 bytes")
+        .contains("taskqueue.ndjson-line-max-bytes");
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(2);
+  }
+
+  @Test
+  void aJsonFileOverTheLimitIsRejectedUnread() throws IOException {
+    Path tmp = inbox.resolve(name + ".json.part");
+    try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      out.write("[");
+      String element = "{\"type\":\"test.count\",\"payload\":\"" + "y".repeat(1000) + "\"},";
+      for (int i = 0; i < 17_000; i++) {
+        out.write(element);
+      }
+      out.write("{\"type\":\"test.count\"}]");
+    }
+    Files.move(tmp, inbox.resolve(name + ".json"));
+    Path reason = inbox.resolve(".error").resolve(name + ".json.reason");
+    awaitFile(reason);
+    assertThat(Files.readString(reason)).contains("taskqueue.file-max-bytes");
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isZero();
+  }
+
   private void drop(String file, String content) throws IOException {
     Path tmp = inbox.resolve(file + ".part");
     Files.writeString(tmp, content, StandardCharsets.UTF_8);
