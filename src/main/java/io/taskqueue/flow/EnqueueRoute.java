@@ -67,11 +67,14 @@ public class EnqueueRoute extends RouteBuilder {
   private final TaskRequestParser parser;
   private final ResourceGroups groups;
   private final FlowSupport flow;
+  private final FaultInjection faults;
 
-  public EnqueueRoute(TaskRequestParser parser, ResourceGroups groups, FlowSupport flow) {
+  public EnqueueRoute(
+      TaskRequestParser parser, ResourceGroups groups, FlowSupport flow, FaultInjection faults) {
     this.parser = parser;
     this.groups = groups;
     this.flow = flow;
+    this.faults = faults;
   }
 
   @Override
@@ -105,7 +108,9 @@ public class EnqueueRoute extends RouteBuilder {
         .to("direct:prepare-task")
         .end()
         .to("direct:persist-tasks")
-        // committed: now announce them (a rolled-back batch announces nothing)
+        // committed (the reply or an inbox acknowledgement is not yet sent)
+        .process(e -> faults.at(FaultInjection.AFTER_DB_COMMIT))
+        // now announce them (a rolled-back batch announces nothing)
         .split(exchangeProperty(CREATED_TASKS))
         .process(e -> e.getIn().setHeaders(e.getIn().getBody(Map.class)))
         .setHeader(TaskConstants.EVENT, constant("task.created"))
@@ -151,8 +156,8 @@ public class EnqueueRoute extends RouteBuilder {
         .to("direct:repeated-task")
         .otherwise()
         // sent (and committed by persist-tasks) before the database commit: a committed pending
-        // task always has its message on the broker
-        .to("direct:publish")
+        // task always has its message on the broker; never on a JMS consumer's session
+        .to("direct:publish-enqueued")
         .process(EnqueueRoute::created)
         .setBody(EnqueueRoute::accepted)
         .end();

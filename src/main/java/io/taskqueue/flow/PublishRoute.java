@@ -24,10 +24,25 @@ public class PublishRoute extends RouteBuilder {
   /** The topic of task lifecycle events. */
   public static final String EVENTS_TOPIC = "taskqueue.events";
 
+  /**
+   * The JMS component of the enqueue's sends ({@code direct:publish-enqueued}): the same broker
+   * through a connection factory object of its own ({@link BrokerSends#connectionFactory()}), so
+   * Spring never hands these sends a JMS consumer's session (it looks sessions up by factory).
+   */
+  public static final String ENQUEUE_JMS = "enqueuejms";
+
   @Override
   public void configure() {
-    from("direct:publish")
-        .routeId("publish")
+    publishRoute("publish", "jms");
+    // the enqueue's sends: committed by BrokerSends before the database, even inside a consumer
+    publishRoute("publish-enqueued", ENQUEUE_JMS);
+
+    taskEvents();
+  }
+
+  private void publishRoute(String id, String component) {
+    from("direct:" + id)
+        .routeId(id)
         .errorHandler(noErrorHandler())
         .process(PublishRoute::toTaskMessage)
         .removeHeaders(
@@ -40,12 +55,15 @@ public class PublishRoute extends RouteBuilder {
             "JMSDeliveryMode",
             TaskConstants.SCHEDULED_DELIVERY)
         .toD(
-            "jms:queue:"
+            component
+                + ":queue:"
                 + ResourceGroups.queueOf("${header.TaskGroup}")
                 // transacted: inside a database transaction all sends commit together, see
                 // BrokerSends; outside one each send commits on its own
                 + "?preserveMessageQos=true&disableReplyTo=true&transacted=true");
+  }
 
+  private void taskEvents() {
     from("direct:task-event")
         .routeId("task-event")
         .setBody(PublishRoute::event)
