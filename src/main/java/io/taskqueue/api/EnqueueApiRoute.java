@@ -1,5 +1,8 @@
 package io.taskqueue.api;
 
+import io.taskqueue.api.schema.Accepted;
+import io.taskqueue.api.schema.ApiError;
+import io.taskqueue.api.schema.TaskInput;
 import io.taskqueue.config.TaskQueueProperties;
 import io.taskqueue.flow.EnqueueRoute;
 import java.io.IOException;
@@ -37,7 +40,41 @@ public class EnqueueApiRoute extends RouteBuilder {
   public void configure() {
     rest("/api/tasks")
         .post("/batch") // no consumes(): see TaskApiRoute, the route answers 415 itself
+        .id("enqueueTasks")
+        .description("Enqueues a JSON array of tasks, all or nothing")
+        .type(TaskInput[].class)
+        .outType(Accepted[].class)
         .produces("application/json")
+        .responseMessage()
+        .code(202)
+        .message("Created: one answer per element, in order")
+        .responseModel(Accepted[].class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(200)
+        .message("Every element named an existing task by its idempotency key")
+        .responseModel(Accepted[].class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(400)
+        .message("An invalid element; field names it, e.g. [3].priority; nothing was enqueued")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(409)
+        .message("An idempotency key was used for a different request")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(413)
+        .message("The body or the task count is over its configured limit")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(415)
+        .message("The body is not JSON")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
         .to("direct:api-enqueue-batch");
 
     // the filter enforces the same limits while reading; these cover direct calls of the routes

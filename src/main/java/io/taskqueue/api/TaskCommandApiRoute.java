@@ -2,6 +2,8 @@ package io.taskqueue.api;
 
 import static io.taskqueue.store.StoreDialect.sql;
 
+import io.taskqueue.api.schema.ApiError;
+import io.taskqueue.api.schema.Task;
 import io.taskqueue.flow.FlowSupport;
 import io.taskqueue.flow.ScheduledMessages;
 import io.taskqueue.store.TaskReader;
@@ -117,17 +119,30 @@ public class TaskCommandApiRoute extends RouteBuilder {
       String okMessage,
       TaskStatus requiredState) {
     rest.post("/{id}/" + name)
+        .id(name + "Task")
         .description(description)
+        .outType(Task.class)
         .param()
         .name("id")
         .type(RestParamType.path)
         .description("The task id")
         .endParam()
         .produces("application/json")
-        .responseMessage(okStatus, okMessage)
-        .responseMessage("404", "No such task")
-        .responseMessage(
-            "409", "The task is not " + requiredState.dbValue() + "; the message names its state")
+        .responseMessage()
+        .code(okStatus)
+        .message(okMessage)
+        .responseModel(Task.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(404)
+        .message("No such task")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(409)
+        .message("The task is not " + requiredState.dbValue() + "; the message names its state")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
         .to("direct:api-" + name + "-task");
   }
 
