@@ -74,6 +74,14 @@ public class IngressRoute extends RouteBuilder {
         .to("direct:enqueue-batch")
         .doCatch(InvalidTaskException.class)
         .process(IngressRoute::rejectMessage)
+        .log(
+            org.apache.camel.LoggingLevel.WARN,
+            "io.taskqueue.ingress",
+            "Rejected message ${header.JMSMessageID} to ${exchangeProperty."
+                + INVALID_URI
+                + "}: ${header."
+                + REJECT_REASON
+                + "}")
         .toD("${exchangeProperty." + INVALID_URI + "}")
         .end();
 
@@ -98,7 +106,14 @@ public class IngressRoute extends RouteBuilder {
 
     from("direct:ingress-file-content")
         .routeId("ingress-file-content")
-        .errorHandler(noErrorHandler())
+        .errorHandler(untilStored())
+        // invalid input: no retry and no log here, the .reason file and one WARN tell
+        .onException(InvalidTaskException.class)
+        .maximumRedeliveries(0)
+        .logExhausted(false)
+        .logRetryAttempted(false)
+        .logStackTrace(false)
+        .end()
         // empty and oversized files are refused before they are read
         .process(ndjson::checkSize)
         .choice()
@@ -113,7 +128,14 @@ public class IngressRoute extends RouteBuilder {
     // streamed: groups of lines, never the whole file, are in memory at a time
     from("direct:ingress-ndjson")
         .routeId("ingress-ndjson")
-        .errorHandler(noErrorHandler())
+        .errorHandler(untilStored())
+        // invalid input: no retry and no log here, the .reason file and one WARN tell
+        .onException(InvalidTaskException.class)
+        .maximumRedeliveries(0)
+        .logExhausted(false)
+        .logRetryAttempted(false)
+        .logStackTrace(false)
+        .end()
         // own line reader: a line past ndjson-line-max-bytes is skipped while it is read
         .split(method(ndjson, "chunks"))
         .streaming()
@@ -124,6 +146,41 @@ public class IngressRoute extends RouteBuilder {
         .process(ndjson::enqueuedChunk)
         .end()
         .end();
+  }
+
+  /**
+   * A system failure (database down) while a file is enqueued is retried until it passes (1 s, then
+   * doubling up to 30 s), so the file waits in the inbox instead of going to {@code .error}; the
+   * content-derived idempotency keys make every retry harmless. Invalid input is not retried. When
+   * the application stops during an outage the file goes to {@code .error} with the error in its
+   * {@code .reason}.
+   */
+  private org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition untilStored() {
+    org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition handler =
+        defaultErrorHandler();
+    handler
+        .maximumRedeliveries(-1)
+        .redeliveryDelay(1000)
+        .useExponentialBackOff()
+        .backOffMultiplier(2)
+        .maximumRedeliveryDelay(30_000)
+        .retryWhile(method(IngressRoute.class, "systemFailure"))
+        .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.WARN)
+        .logRetryStackTrace(false)
+        .logStackTrace(false)
+        .logExhausted(false)
+        .logHandled(false);
+    return handler;
+  }
+
+  /** Whether the exchange failed for a reason other than its input (say, the database is down). */
+  public static boolean systemFailure(Exchange exchange) {
+    Exception e = exchange.getException();
+    if (e == null) {
+      e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    }
+    return e != null
+        && org.apache.camel.util.ObjectHelper.getException(InvalidTaskException.class, e) == null;
   }
 
   /**

@@ -47,6 +47,9 @@ public class NdjsonIngress {
    */
   static final int MAX_LISTED = 10_000;
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(NdjsonIngress.class);
+
   static final String REPORT = "TaskqueueIngressReport";
   static final String FILE_KEY = "TaskqueueFileKey";
 
@@ -306,14 +309,19 @@ public class NdjsonIngress {
 
   void rejectFile(Exchange exchange) {
     Report report = report(exchange);
-    throw new RejectedFileException(
+    String summary =
         exchange.getProperty(IngressRoute.FILE_NAME)
             + ": "
             + report.rejected
             + " rejected, "
             + report.enqueued
             + " enqueued"
-            + (report.error == null ? "" : "; " + report.error));
+            + (report.error == null ? "" : "; " + report.error);
+    // expected input: one line, no stack; the .reason file has the details
+    LOG.warn("Rejected file {} (see its .reason in the moveFailed folder)", summary);
+    RejectedFileException rejected = new RejectedFileException(summary);
+    rejected.setStackTrace(new StackTraceElement[0]);
+    throw rejected;
   }
 
   private static Report report(Exchange exchange) {

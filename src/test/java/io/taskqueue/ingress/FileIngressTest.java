@@ -232,6 +232,34 @@ class FileIngressTest extends TaskQueueTestSupport {
     assertThat(count("SELECT COUNT(*) FROM tasks")).isZero();
   }
 
+  @Test
+  void aDatabaseOutageLeavesTheFileInTheInboxUntilItIsBack() throws IOException {
+    // the tasks table gone is a system failure like a database outage, for the ingress
+    jdbc.execute("ALTER TABLE tasks RENAME TO tasks_away");
+    try {
+      drop(name + ".ndjson", "{\"type\":\"test.count\"," + LATER + "}\n");
+      drop(name + ".json", "[{\"type\":\"test.count\"," + LATER + "}]");
+      // both are taken and fail (the WARN "Failed delivery ... On delivery attempt" lines), but
+      // stay where they are
+      await()
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  Files.exists(inbox.resolve(name + ".json"))
+                      && Files.exists(inbox.resolve(name + ".ndjson"))
+                      && !Files.exists(inbox.resolve(".error").resolve(name + ".json")));
+    } finally {
+      jdbc.execute("ALTER TABLE tasks_away RENAME TO tasks");
+    }
+    awaitFile(inbox.resolve(".done").resolve(name + ".json"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Files.exists(inbox.resolve(".done").resolve(name + ".ndjson")));
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(2);
+    assertThat(Files.exists(inbox.resolve(".error").resolve(name + ".ndjson"))).isFalse();
+  }
+
   private void drop(String file, String content) throws IOException {
     Path tmp = inbox.resolve(file + ".part");
     Files.writeString(tmp, content, StandardCharsets.UTF_8);
