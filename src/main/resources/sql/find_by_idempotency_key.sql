@@ -1,3 +1,4 @@
 -- the task a repeated idempotency key stands for
-SELECT CAST(id AS VARCHAR(36)) AS id, status, resource_group AS "group"
+SELECT CAST(id AS VARCHAR(36)) AS id, status, resource_group AS "group",
+       request_hash AS "requestHash"
   FROM tasks WHERE idempotency_key = :#TaskIdempotencyKey

@@ -4,8 +4,8 @@
 -- target; the only other unique column is the fresh time-ordered id.
 INSERT INTO tasks (id, type, resource_group, payload, status, priority, attempts, max_attempts,
                    run_at, idempotency_key, published, transition_node, transition_reason,
-                   created_at, updated_at)
+                   created_at, updated_at, request_hash)
 VALUES (CAST(:#TaskId AS UUID), :#TaskType, :#TaskGroup, :#TaskPayload, :#TaskToStatus,
         :#TaskPriority, 0, :#TaskMaxAttempts, :#TaskRunAt, :#TaskIdempotencyKey, TRUE, :#TaskNode,
-        :#TaskReason, :#TaskNow, :#TaskNow)
+        :#TaskReason, :#TaskNow, :#TaskNow, :#TaskRequestHash)
 ON CONFLICT DO NOTHING

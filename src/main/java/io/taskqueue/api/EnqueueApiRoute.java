@@ -1,5 +1,8 @@
 package io.taskqueue.api;
 
+import io.taskqueue.api.schema.Accepted;
+import io.taskqueue.api.schema.ApiError;
+import io.taskqueue.api.schema.TaskInput;
 import io.taskqueue.config.TaskQueueProperties;
 import io.taskqueue.flow.EnqueueRoute;
 import java.io.IOException;
@@ -37,19 +40,64 @@ public class EnqueueApiRoute extends RouteBuilder {
   public void configure() {
     rest("/api/tasks")
         .post("/batch") // no consumes(): see TaskApiRoute, the route answers 415 itself
+        .id("enqueueTasks")
+        .description("Enqueues a JSON array of tasks, all or nothing")
+        .type(TaskInput[].class)
+        .outType(Accepted[].class)
         .produces("application/json")
+        .responseMessage()
+        .code(202)
+        .message("Created: one answer per element, in order")
+        .responseModel(Accepted[].class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(200)
+        .message("Every element named an existing task by its idempotency key")
+        .responseModel(Accepted[].class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(400)
+        .message("An invalid element; field names it, e.g. [3].priority; nothing was enqueued")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(409)
+        .message("An idempotency key was used for a different request")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(413)
+        .message("The body or the task count is over its configured limit")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(415)
+        .message("The body is not JSON")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
         .to("direct:api-enqueue-batch");
 
-    enqueueRoute("api-enqueue", "direct:enqueue", properties.getPayloadMaxBytes());
+    // the filter enforces the same limits while reading; these cover direct calls of the routes
+    enqueueRoute(
+        "api-enqueue",
+        "direct:enqueue",
+        RequestBodyLimitFilter.forTask(properties.getPayloadMaxBytes()));
     // a batch may hold many payloads: the limit is the body's, each payload keeps its own
-    enqueueRoute("api-enqueue-batch", "direct:enqueue-batch", properties.getBatchMaxBytes());
+    enqueueRoute(
+        "api-enqueue-batch",
+        "direct:enqueue-batch",
+        new RequestBodyLimitFilter.Limit(
+            properties.getBatchMaxBytes(),
+            "POST /api/tasks/batch (taskqueue.batch-max-bytes = "
+                + properties.getBatchMaxBytes()
+                + ")"));
   }
 
-  private void enqueueRoute(String id, String enqueue, int limit) {
+  private void enqueueRoute(String id, String enqueue, RequestBodyLimitFilter.Limit limit) {
     from("direct:" + id)
         .routeId(id)
         .routeConfigurationId(ApiErrorConfiguration.ID)
-        .process(e -> readRequest(e, limit))
+        .process(e -> readRequest(e, limit, enqueue.equals("direct:enqueue")))
         .to(enqueue)
         .process(this::answer);
   }
@@ -59,7 +107,8 @@ public class EnqueueApiRoute extends RouteBuilder {
    * reads the body (413 past the limit) and drops every HTTP header: no client header (say {@code
    * CamelSqlQuery} or {@code TaskGroup}) reaches the flow.
    */
-  private static void readRequest(Exchange exchange, int payloadLimit) throws Exception {
+  private static void readRequest(
+      Exchange exchange, RequestBodyLimitFilter.Limit limit, boolean single) throws Exception {
     String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
     if (!isJson(contentType)) {
       // normally answered by JsonContentTypeFilter already; this covers direct calls of the route
@@ -69,29 +118,35 @@ public class EnqueueApiRoute extends RouteBuilder {
     if (key != null) {
       exchange.setProperty(EnqueueRoute.IDEMPOTENCY_KEY, key);
     }
-    String body = readBody(exchange, payloadLimit + ENVELOPE_BYTES);
+    String body = readBody(exchange, limit);
+    if (single && body != null && body.stripLeading().startsWith("[")) {
+      throw new ApiException(
+          400,
+          "POST /api/tasks takes one task, a JSON object; send a JSON array of tasks to"
+              + " POST /api/tasks/batch");
+    }
     exchange.getIn().removeHeaders("*");
     exchange.getIn().setBody(body);
   }
 
   /** The request body as UTF-8 text, refused with 413 past {@code limit} bytes. */
-  static String readBody(Exchange exchange, int limit) throws IOException {
+  static String readBody(Exchange exchange, RequestBodyLimitFilter.Limit limit) throws IOException {
     Long declared = exchange.getIn().getHeader(Exchange.CONTENT_LENGTH, Long.class);
-    if (declared != null && declared > limit) {
-      throw new ApiException(413, "The request body is larger than " + limit + " bytes");
+    if (declared != null && declared > limit.bytes()) {
+      throw new ApiException(413, limit.refusal());
     }
     byte[] bytes;
     Object body = exchange.getIn().getBody();
     if (body instanceof InputStream stream) {
-      bytes = stream.readNBytes(limit + 1);
+      bytes = stream.readNBytes((int) limit.bytes() + 1);
     } else {
       bytes = exchange.getIn().getBody(byte[].class);
     }
     if (bytes == null) {
       return null;
     }
-    if (bytes.length > limit) {
-      throw new ApiException(413, "The request body is larger than " + limit + " bytes");
+    if (bytes.length > limit.bytes()) {
+      throw new ApiException(413, limit.refusal());
     }
     return new String(bytes, StandardCharsets.UTF_8);
   }

@@ -1,5 +1,7 @@
 package io.taskqueue.api;
 
+import io.taskqueue.api.schema.ApiError;
+import io.taskqueue.api.schema.Group;
 import io.taskqueue.group.GroupSettings;
 import io.taskqueue.group.ResourceGroups;
 import io.taskqueue.store.TaskReader;
@@ -39,7 +41,13 @@ public class GroupApiRoute extends RouteBuilder {
             "Every configured group: depth (pending tasks), running, a count per task state and"
                 + " the group's settings (concurrency, ordering, retry)")
         .produces("application/json")
-        .responseMessage("200", "The groups, in configuration order")
+        .id("listGroups")
+        .outType(Group[].class)
+        .responseMessage()
+        .code(200)
+        .message("The groups, in configuration order")
+        .responseModel(Group[].class)
+        .endResponseMessage()
         .to("direct:api-groups")
         .get("/{name}")
         .description("One group: depth, running, a count per task state and its settings")
@@ -49,8 +57,18 @@ public class GroupApiRoute extends RouteBuilder {
         .description("The group name")
         .endParam()
         .produces("application/json")
-        .responseMessage("200", "The group")
-        .responseMessage("404", "No such group is configured")
+        .id("getGroup")
+        .outType(Group.class)
+        .responseMessage()
+        .code(200)
+        .message("The group")
+        .responseModel(Group.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(404)
+        .message("No such group is configured")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
         .to("direct:api-group");
 
     from("direct:api-groups")

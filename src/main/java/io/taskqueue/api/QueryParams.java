@@ -45,6 +45,11 @@ final class QueryParams {
     return new QueryParams(values);
   }
 
+  /** Whether the parameter is in the query string at all (also as {@code name=}). */
+  boolean given(String name) {
+    return values.containsKey(name);
+  }
+
   /** The parameter's value, or null when it is absent or empty. */
   String get(String name) {
     Object value = values.get(name);

@@ -2,7 +2,10 @@ package io.taskqueue.api;
 
 import static io.taskqueue.store.StoreDialect.sql;
 
+import io.taskqueue.api.schema.ApiError;
+import io.taskqueue.api.schema.Task;
 import io.taskqueue.flow.FlowSupport;
+import io.taskqueue.flow.ScheduledMessages;
 import io.taskqueue.store.TaskReader;
 import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskStatus;
@@ -31,11 +34,14 @@ public class TaskCommandApiRoute extends RouteBuilder {
   private final TaskReader reader;
   private final ApiResponses responses;
   private final FlowSupport flow;
+  private final ScheduledMessages scheduled;
 
-  public TaskCommandApiRoute(TaskReader reader, ApiResponses responses, FlowSupport flow) {
+  public TaskCommandApiRoute(
+      TaskReader reader, ApiResponses responses, FlowSupport flow, ScheduledMessages scheduled) {
     this.reader = reader;
     this.responses = responses;
     this.flow = flow;
+    this.scheduled = scheduled;
   }
 
   @Override
@@ -45,7 +51,8 @@ public class TaskCommandApiRoute extends RouteBuilder {
         rest,
         "cancel",
         "Cancels a pending task (also a delayed one): it becomes cancelled and its queued message"
-            + " is skipped, so the handler never runs. Answers the task.",
+            + " is removed from the broker (or skipped, should it be in delivery), so the handler"
+            + " never runs. Answers the task.",
         "200",
         "The cancelled task",
         TaskStatus.PENDING);
@@ -62,6 +69,8 @@ public class TaskCommandApiRoute extends RouteBuilder {
             "cancel", TaskStatus.PENDING, TaskStatus.CANCELLED, "cancel", "cancelled via the API")
         .setHeader(TaskConstants.EVENT, constant("task.cancelled"))
         .wireTap("direct:task-event")
+        // committed: take its message off the broker (a delayed one would wait there until runAt)
+        .process(this::removeQueuedMessage)
         .process(e -> answerTask(e, 200));
 
     transitionRoute(
@@ -110,17 +119,30 @@ public class TaskCommandApiRoute extends RouteBuilder {
       String okMessage,
       TaskStatus requiredState) {
     rest.post("/{id}/" + name)
+        .id(name + "Task")
         .description(description)
+        .outType(Task.class)
         .param()
         .name("id")
         .type(RestParamType.path)
         .description("The task id")
         .endParam()
         .produces("application/json")
-        .responseMessage(okStatus, okMessage)
-        .responseMessage("404", "No such task")
-        .responseMessage(
-            "409", "The task is not " + requiredState.dbValue() + "; the message names its state")
+        .responseMessage()
+        .code(okStatus)
+        .message(okMessage)
+        .responseModel(Task.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(404)
+        .message("No such task")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(409)
+        .message("The task is not " + requiredState.dbValue() + "; the message names its state")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
         .to("direct:api-" + name + "-task");
   }
 
@@ -143,6 +165,11 @@ public class TaskCommandApiRoute extends RouteBuilder {
     in.setHeader(TaskConstants.GROUP, task.get("group"));
     in.setHeader(TaskConstants.PRIORITY, task.get("priority"));
     in.setHeader(TaskConstants.RUN_AT, null);
+  }
+
+  private void removeQueuedMessage(Exchange exchange) {
+    Map<String, Object> task = task(exchange);
+    scheduled.remove(String.valueOf(task.get("id")), String.valueOf(task.get("group")));
   }
 
   private void answerTask(Exchange exchange, int status) {

@@ -1,5 +1,8 @@
 package io.taskqueue.api;
 
+import io.taskqueue.api.schema.ApiError;
+import io.taskqueue.api.schema.Task;
+import io.taskqueue.api.schema.TaskPage;
 import io.taskqueue.group.ResourceGroups;
 import io.taskqueue.store.TaskExporter;
 import io.taskqueue.store.TaskFilter;
@@ -74,8 +77,18 @@ public class TaskQueryApiRoute extends RouteBuilder {
         .type(RestParamType.query)
         .description("The next value of the previous page")
         .endParam()
-        .responseMessage("200", "A page of tasks")
-        .responseMessage("400", "An invalid filter value; field names the parameter")
+        .id("listTasks")
+        .outType(TaskPage.class)
+        .responseMessage()
+        .code(200)
+        .message("A page of tasks")
+        .responseModel(TaskPage.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(400)
+        .message("An invalid filter value; field names the parameter")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
         .to("direct:api-list-tasks");
 
     // a literal path: Spring MVC prefers it to the /api/tasks/{id} pattern, so "export" is no id
@@ -87,8 +100,17 @@ public class TaskQueryApiRoute extends RouteBuilder {
                     + " from a database cursor")
             .produces(NDJSON);
     filterParams(export)
-        .responseMessage("200", "One JSON task per line")
-        .responseMessage("400", "An invalid filter value; field names the parameter")
+        .id("exportTasks")
+        .responseMessage()
+        .code(200)
+        .message("One JSON task per line")
+        .responseModel(Task.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(400)
+        .message("An invalid filter value; field names the parameter")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
         .to("direct:api-export-tasks");
 
     from("direct:api-list-tasks")
@@ -125,6 +147,13 @@ public class TaskQueryApiRoute extends RouteBuilder {
     QueryParams query = QueryParams.of(exchange, LIST_PARAMS);
     TaskFilter filter = filter(query);
     int limit = limit(query.get("limit"));
+    if (query.given("cursor") && query.get("cursor") == null) {
+      throw new ApiException(
+          400,
+          "cursor is empty; leave it out for the first page, then pass the next value of the"
+              + " previous page",
+          "cursor");
+    }
     UUID cursor = cursor(query.get("cursor"));
     List<Map<String, Object>> items = reader.list(filter, cursor, limit + 1);
     String next = null;

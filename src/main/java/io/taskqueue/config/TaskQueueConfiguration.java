@@ -30,7 +30,11 @@ public class TaskQueueConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public TaskRequestParser taskRequestParser(TaskQueueProperties properties) {
-    return new TaskRequestParser(properties.getPayloadMaxBytes());
+    return new TaskRequestParser(
+        properties.getPayloadMaxBytes(),
+        properties.getBatchMaxTasks(),
+        properties.getRunAtHorizon(),
+        java.time.Clock.systemUTC());
   }
 
   /**

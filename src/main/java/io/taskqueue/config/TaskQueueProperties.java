@@ -26,6 +26,67 @@ public class TaskQueueProperties {
    */
   private int batchMaxBytes = 16 * 1024 * 1024;
 
+  /** Most tasks in one batch: a {@code POST /api/tasks/batch}, a {@code .json} file, a message. */
+  private int batchMaxTasks = 10_000;
+
+  /** Latest accepted {@code runAt}, counted from now; a later one answers 400 naming the field. */
+  private Duration runAtHorizon = Duration.ofDays(365);
+
+  /**
+   * Largest {@code *.json} file of the file ingress in bytes (read whole, all or nothing); a larger
+   * one goes to {@code .error} with a reason. {@code *.ndjson} files are streamed, any size.
+   */
+  private long fileMaxBytes = 16 * 1024 * 1024;
+
+  /** Longest line of an {@code *.ndjson} file in bytes; a longer line is rejected and listed. */
+  private int ndjsonLineMaxBytes = 262_144 + 16_384;
+
+  /**
+   * Largest message of the JMS ingress ({@code taskqueue.inbox}) in bytes; a larger one goes to
+   * {@code taskqueue.inbox.invalid} with the reason.
+   */
+  private long inboxMessageMaxBytes = 16 * 1024 * 1024;
+
+  public int getBatchMaxTasks() {
+    return batchMaxTasks;
+  }
+
+  public void setBatchMaxTasks(int batchMaxTasks) {
+    this.batchMaxTasks = batchMaxTasks;
+  }
+
+  public Duration getRunAtHorizon() {
+    return runAtHorizon;
+  }
+
+  public void setRunAtHorizon(Duration runAtHorizon) {
+    this.runAtHorizon = runAtHorizon;
+  }
+
+  public long getFileMaxBytes() {
+    return fileMaxBytes;
+  }
+
+  public void setFileMaxBytes(long fileMaxBytes) {
+    this.fileMaxBytes = fileMaxBytes;
+  }
+
+  public int getNdjsonLineMaxBytes() {
+    return ndjsonLineMaxBytes;
+  }
+
+  public void setNdjsonLineMaxBytes(int ndjsonLineMaxBytes) {
+    this.ndjsonLineMaxBytes = ndjsonLineMaxBytes;
+  }
+
+  public long getInboxMessageMaxBytes() {
+    return inboxMessageMaxBytes;
+  }
+
+  public void setInboxMessageMaxBytes(long inboxMessageMaxBytes) {
+    this.inboxMessageMaxBytes = inboxMessageMaxBytes;
+  }
+
   /**
    * The file ingress folder (default {@code ${taskqueue.data-dir}/inbox}): {@code *.json} (one task
    * or an array) and {@code *.ndjson} (one task per line) files dropped here are enqueued, then

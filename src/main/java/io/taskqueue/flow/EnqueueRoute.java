@@ -45,6 +45,9 @@ public class EnqueueRoute extends RouteBuilder {
 
   static final String REQUEST = "TaskRequest";
 
+  /** Header: {@link #requestHash}, stored with the task to recognise a reused idempotency key. */
+  static final String REQUEST_HASH = "TaskRequestHash";
+
   /** Exchange property: the input was a batch, so error fields name the element ({@code [3].}). */
   static final String BATCH = "TaskqueueBatch";
 
@@ -64,11 +67,14 @@ public class EnqueueRoute extends RouteBuilder {
   private final TaskRequestParser parser;
   private final ResourceGroups groups;
   private final FlowSupport flow;
+  private final FaultInjection faults;
 
-  public EnqueueRoute(TaskRequestParser parser, ResourceGroups groups, FlowSupport flow) {
+  public EnqueueRoute(
+      TaskRequestParser parser, ResourceGroups groups, FlowSupport flow, FaultInjection faults) {
     this.parser = parser;
     this.groups = groups;
     this.flow = flow;
+    this.faults = faults;
   }
 
   @Override
@@ -102,7 +108,9 @@ public class EnqueueRoute extends RouteBuilder {
         .to("direct:prepare-task")
         .end()
         .to("direct:persist-tasks")
-        // committed: now announce them (a rolled-back batch announces nothing)
+        // committed (the reply or an inbox acknowledgement is not yet sent)
+        .process(e -> faults.at(FaultInjection.AFTER_DB_COMMIT))
+        // now announce them (a rolled-back batch announces nothing)
         .split(exchangeProperty(CREATED_TASKS))
         .process(e -> e.getIn().setHeaders(e.getIn().getBody(Map.class)))
         .setHeader(TaskConstants.EVENT, constant("task.created"))
@@ -148,8 +156,8 @@ public class EnqueueRoute extends RouteBuilder {
         .to("direct:repeated-task")
         .otherwise()
         // sent (and committed by persist-tasks) before the database commit: a committed pending
-        // task always has its message on the broker
-        .to("direct:publish")
+        // task always has its message on the broker; never on a JMS consumer's session
+        .to("direct:publish-enqueued")
         .process(EnqueueRoute::created)
         .setBody(EnqueueRoute::accepted)
         .end();
@@ -203,6 +211,7 @@ public class EnqueueRoute extends RouteBuilder {
     in.setHeader(
         TaskConstants.RUN_AT, request.runAt() == null ? null : Timestamp.from(request.runAt()));
     in.setHeader(TaskConstants.IDEMPOTENCY_KEY, request.idempotencyKey());
+    in.setHeader(REQUEST_HASH, requestHash(request));
     in.setHeader(TaskConstants.REASON, "enqueued");
     flow.stamp(exchange);
   }
@@ -259,6 +268,34 @@ public class EnqueueRoute extends RouteBuilder {
     return reply;
   }
 
+  /**
+   * A hash of everything a request asks for except its idempotency key: two requests with the same
+   * key and the same hash are the same request (a retry), else the key was reused by mistake.
+   */
+  static String requestHash(TaskRequest request) {
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      for (Object part :
+          new Object[] {
+            request.type(),
+            request.payloadJson(),
+            request.priority(),
+            request.group(),
+            request.runAt(),
+            request.maxAttempts()
+          }) {
+        // length-prefixed, so no two different requests run together into the same bytes
+        byte[] bytes = String.valueOf(part).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        digest.update(
+            java.nio.ByteBuffer.allocate(4).putInt(part == null ? -1 : bytes.length).array());
+        digest.update(bytes);
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
   private static void repeated(Exchange exchange) {
     Map<?, ?> first = exchange.getIn().getBody(Map.class);
     if (first == null) {
@@ -267,6 +304,19 @@ public class EnqueueRoute extends RouteBuilder {
       throw new InvalidTaskException(
           "idempotencyKey",
           "A request with the same idempotency key is in progress; retry it in a moment",
+          409);
+    }
+    Object stored = first.get("requestHash");
+    if (stored != null && !stored.equals(exchange.getIn().getHeader(REQUEST_HASH))) {
+      boolean batch = exchange.getProperty(BATCH, false, Boolean.class);
+      Integer index = batch ? exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class) : null;
+      throw new InvalidTaskException(
+          index == null ? "idempotencyKey" : "[" + index + "].idempotencyKey",
+          "The idempotency key '"
+              + exchange.getIn().getHeader(TaskConstants.IDEMPOTENCY_KEY)
+              + "' was used before for a different request (task "
+              + first.get("id")
+              + "); a retry must repeat the request exactly, a new task needs a new key",
           409);
     }
     Map<String, Object> reply = new LinkedHashMap<>();

@@ -24,6 +24,13 @@ public class PublishRoute extends RouteBuilder {
   /** The topic of task lifecycle events. */
   public static final String EVENTS_TOPIC = "taskqueue.events";
 
+  /**
+   * The JMS component of the enqueue's sends ({@code direct:publish-enqueued}): the same broker
+   * through a connection factory object of its own ({@link BrokerSends#connectionFactory()}), so
+   * Spring never hands these sends a JMS consumer's session (it looks sessions up by factory).
+   */
+  public static final String ENQUEUE_JMS = "enqueuejms";
+
   private final FlowSupport flow;
 
   public PublishRoute(FlowSupport flow) {
@@ -32,8 +39,16 @@ public class PublishRoute extends RouteBuilder {
 
   @Override
   public void configure() {
-    from("direct:publish")
-        .routeId("publish")
+    publishRoute("publish", "jms");
+    // the enqueue's sends: committed by BrokerSends before the database, even inside a consumer
+    publishRoute("publish-enqueued", ENQUEUE_JMS);
+
+    taskEvents();
+  }
+
+  private void publishRoute(String id, String component) {
+    from("direct:" + id)
+        .routeId(id)
         .errorHandler(noErrorHandler())
         .process(this::toTaskMessage)
         .removeHeaders(
@@ -46,12 +61,15 @@ public class PublishRoute extends RouteBuilder {
             "JMSDeliveryMode",
             TaskConstants.SCHEDULED_DELIVERY)
         .toD(
-            "jms:queue:"
+            component
+                + ":queue:"
                 + ResourceGroups.queueOf("${header.TaskGroup}")
                 // transacted: inside a database transaction all sends commit together, see
                 // BrokerSends; outside one each send commits on its own
                 + "?preserveMessageQos=true&disableReplyTo=true&transacted=true");
+  }
 
+  private void taskEvents() {
     from("direct:task-event")
         .routeId("task-event")
         .setBody(PublishRoute::event)

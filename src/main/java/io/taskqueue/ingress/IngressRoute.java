@@ -1,5 +1,7 @@
 package io.taskqueue.ingress;
 
+import io.taskqueue.config.TaskQueueProperties;
+import io.taskqueue.flow.EnqueueRoute;
 import io.taskqueue.task.InvalidTaskException;
 import io.taskqueue.task.TaskConstants;
 import org.apache.camel.Exchange;
@@ -44,9 +46,11 @@ public class IngressRoute extends RouteBuilder {
   static final String FILE_NAME = "TaskqueueFileName";
 
   private final NdjsonIngress ndjson;
+  private final TaskQueueProperties properties;
 
-  public IngressRoute(NdjsonIngress ndjson) {
+  public IngressRoute(NdjsonIngress ndjson, TaskQueueProperties properties) {
     this.ndjson = ndjson;
+    this.properties = properties;
   }
 
   @Override
@@ -61,12 +65,23 @@ public class IngressRoute extends RouteBuilder {
         .removeHeaders(TaskConstants.PREFIX + "*")
         .removeHeaders("Camel*")
         .removeHeaders("_AMQ*")
+        .doTry()
+        // an oversized message is refused before its body is read
+        .process(this::checkMessage)
         .convertBodyTo(String.class, "UTF-8")
         .setProperty(ORIGINAL, body())
-        .doTry()
+        .process(this::checkMessageText)
         .to("direct:enqueue-batch")
         .doCatch(InvalidTaskException.class)
         .process(IngressRoute::rejectMessage)
+        .log(
+            org.apache.camel.LoggingLevel.WARN,
+            "io.taskqueue.ingress",
+            "Rejected message ${header.JMSMessageID} to ${exchangeProperty."
+                + INVALID_URI
+                + "}: ${header."
+                + REJECT_REASON
+                + "}")
         .toD("${exchangeProperty." + INVALID_URI + "}")
         .end();
 
@@ -91,7 +106,16 @@ public class IngressRoute extends RouteBuilder {
 
     from("direct:ingress-file-content")
         .routeId("ingress-file-content")
-        .errorHandler(noErrorHandler())
+        .errorHandler(untilStored())
+        // invalid input: no retry and no log here, the .reason file and one WARN tell
+        .onException(InvalidTaskException.class)
+        .maximumRedeliveries(0)
+        .logExhausted(false)
+        .logRetryAttempted(false)
+        .logStackTrace(false)
+        .end()
+        // empty and oversized files are refused before they are read
+        .process(ndjson::checkSize)
         .choice()
         .when(exchangeProperty(FILE_NAME).endsWith(".ndjson"))
         .to("direct:ingress-ndjson")
@@ -104,8 +128,16 @@ public class IngressRoute extends RouteBuilder {
     // streamed: groups of lines, never the whole file, are in memory at a time
     from("direct:ingress-ndjson")
         .routeId("ingress-ndjson")
-        .errorHandler(noErrorHandler())
-        .split(body().tokenize("\n", NdjsonIngress.CHUNK_LINES, false))
+        .errorHandler(untilStored())
+        // invalid input: no retry and no log here, the .reason file and one WARN tell
+        .onException(InvalidTaskException.class)
+        .maximumRedeliveries(0)
+        .logExhausted(false)
+        .logRetryAttempted(false)
+        .logStackTrace(false)
+        .end()
+        // own line reader: a line past ndjson-line-max-bytes is skipped while it is read
+        .split(method(ndjson, "chunks"))
         .streaming()
         .stopOnException()
         .process(ndjson::parseChunk)
@@ -116,6 +148,86 @@ public class IngressRoute extends RouteBuilder {
         .end();
   }
 
+  /**
+   * A system failure (database down) while a file is enqueued is retried until it passes (1 s, then
+   * doubling up to 30 s), so the file waits in the inbox instead of going to {@code .error}; the
+   * content-derived idempotency keys make every retry harmless. Invalid input is not retried. When
+   * the application stops during an outage the file goes to {@code .error} with the error in its
+   * {@code .reason}.
+   */
+  private org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition untilStored() {
+    org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition handler =
+        defaultErrorHandler();
+    handler
+        .maximumRedeliveries(-1)
+        .redeliveryDelay(1000)
+        .useExponentialBackOff()
+        .backOffMultiplier(2)
+        .maximumRedeliveryDelay(30_000)
+        .retryWhile(method(IngressRoute.class, "systemFailure"))
+        .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.WARN)
+        .logRetryStackTrace(false)
+        .logStackTrace(false)
+        .logExhausted(false)
+        .logHandled(false);
+    return handler;
+  }
+
+  /** Whether the exchange failed for a reason other than its input (say, the database is down). */
+  public static boolean systemFailure(Exchange exchange) {
+    Exception e = exchange.getException();
+    if (e == null) {
+      e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    }
+    return e != null
+        && org.apache.camel.util.ObjectHelper.getException(InvalidTaskException.class, e) == null;
+  }
+
+  /**
+   * Gives the tasks of a JMS message the idempotency key {@code jms:<JMSMessageID>} (elements of an
+   * array {@code jms:<id>/<index>}), so a message redelivered after a crash between the database
+   * commit and its acknowledgement returns the tasks it created instead of creating them again; and
+   * refuses a message over {@code inbox-message-max-bytes} from its size, before reading its body
+   * (Artemis; other providers are checked once the text is read, see {@link #checkMessageText}).
+   */
+  private void checkMessage(Exchange exchange) {
+    String messageId = exchange.getIn().getHeader("JMSMessageID", String.class);
+    if (messageId != null && !messageId.isBlank()) {
+      exchange.setProperty(EnqueueRoute.IDEMPOTENCY_KEY, "jms:" + messageId);
+    }
+    if (exchange.getIn() instanceof org.apache.camel.component.jms.JmsMessage jms
+        && jms.getJmsMessage()
+            instanceof org.apache.activemq.artemis.jms.client.ActiveMQMessage artemis) {
+      long size = artemis.getCoreMessage().getBodySize();
+      // Artemis stores text as UTF-16 (2 bytes per char): compare against twice the limit
+      if (size > 2 * properties.getInboxMessageMaxBytes()) {
+        throw tooLarge(size / 2 + " characters");
+      }
+    }
+  }
+
+  private void checkMessageText(Exchange exchange) {
+    String text = exchange.getIn().getBody(String.class);
+    if (text != null && text.length() > properties.getInboxMessageMaxBytes()) {
+      long bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes > properties.getInboxMessageMaxBytes()) {
+        exchange.setProperty(ORIGINAL, null);
+        throw tooLarge(bytes + " bytes");
+      }
+    }
+  }
+
+  private InvalidTaskException tooLarge(String size) {
+    return new InvalidTaskException(
+        null,
+        "The message has "
+            + size
+            + ", more than the limit of "
+            + properties.getInboxMessageMaxBytes()
+            + " bytes (taskqueue.inbox-message-max-bytes); its body is not forwarded",
+        413);
+  }
+
   private static void rejectMessage(Exchange exchange) {
     InvalidTaskException error =
         org.apache.camel.util.ObjectHelper.getException(
@@ -123,7 +235,8 @@ public class IngressRoute extends RouteBuilder {
             exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
     var in = exchange.getIn();
     in.removeHeaders(TaskConstants.PREFIX + "*");
-    in.setBody(exchange.getProperty(ORIGINAL));
+    Object original = exchange.getProperty(ORIGINAL);
+    in.setBody(original == null ? "" : original); // an oversized body is not forwarded
     in.setHeader(REJECT_REASON, error.getMessage());
     if (error.field() != null) {
       in.setHeader(REJECT_FIELD, error.field());

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -34,9 +36,27 @@ public class TaskRequestParser {
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private final int payloadMaxBytes;
+  private final int batchMaxTasks;
+  private final Duration runAtHorizon;
+  private final Clock clock;
 
+  /** A parser with the default batch count (10,000) and {@code runAt} horizon (365 days). */
   public TaskRequestParser(int payloadMaxBytes) {
+    this(payloadMaxBytes, 10_000, Duration.ofDays(365), Clock.systemUTC());
+  }
+
+  /**
+   * @param payloadMaxBytes largest payload ({@code taskqueue.payload-max-bytes})
+   * @param batchMaxTasks most tasks in one array ({@code taskqueue.batch-max-tasks})
+   * @param runAtHorizon latest {@code runAt} from now ({@code taskqueue.run-at-horizon})
+   * @param clock the clock the horizon is counted from
+   */
+  public TaskRequestParser(
+      int payloadMaxBytes, int batchMaxTasks, Duration runAtHorizon, Clock clock) {
     this.payloadMaxBytes = payloadMaxBytes;
+    this.batchMaxTasks = batchMaxTasks;
+    this.runAtHorizon = runAtHorizon;
+    this.clock = clock;
   }
 
   /** Parses one task object. */
@@ -75,6 +95,15 @@ public class TaskRequestParser {
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
           if (t != JsonToken.START_OBJECT) {
             throw new InvalidTaskException("[" + index + "]", "Each element must be a JSON object");
+          }
+          if (index >= batchMaxTasks) {
+            // checked while reading: a huge array is refused at element batchMaxTasks + 1
+            throw new InvalidTaskException(
+                null,
+                "A batch holds at most "
+                    + batchMaxTasks
+                    + " tasks (taskqueue.batch-max-tasks); split it",
+                413);
           }
           requests.add(readObject(p, json, "[" + index + "]."));
           index++;
@@ -129,7 +158,7 @@ public class TaskRequestParser {
         }
         case "priority" -> priority = integer(p, value, name, 0, 9);
         case "group" -> group = value == JsonToken.VALUE_NULL ? null : string(p, value, name);
-        case "runAt" -> runAt = value == JsonToken.VALUE_NULL ? null : instant(p, value, name);
+        case "runAt" -> runAt = value == JsonToken.VALUE_NULL ? null : runAt(p, value, name);
         case "maxAttempts" ->
             maxAttempts =
                 value == JsonToken.VALUE_NULL
@@ -155,7 +184,9 @@ public class TaskRequestParser {
     if (payload.getBytes(StandardCharsets.UTF_8).length > payloadMaxBytes) {
       throw new InvalidTaskException(
           prefix == null ? "payload" : prefix + "payload",
-          "payload is larger than " + payloadMaxBytes + " bytes",
+          "payload is larger than the limit of "
+              + payloadMaxBytes
+              + " bytes (taskqueue.payload-max-bytes)",
           413);
     }
     if (idempotencyKey != null) {
@@ -201,6 +232,21 @@ public class TaskRequestParser {
       throw new InvalidTaskException(name, name + " must be from " + min + " to " + max);
     }
     return p.getIntValue();
+  }
+
+  private Instant runAt(JsonParser p, JsonToken value, String name) throws IOException {
+    Instant runAt = instant(p, value, name);
+    Instant latest = clock.instant().plus(runAtHorizon);
+    if (runAt.isAfter(latest)) {
+      throw new InvalidTaskException(
+          name,
+          name
+              + " is more than "
+              + runAtHorizon
+              + " ahead (taskqueue.run-at-horizon); the latest accepted now is "
+              + latest);
+    }
+    return runAt;
   }
 
   private static Instant instant(JsonParser p, JsonToken value, String name) throws IOException {

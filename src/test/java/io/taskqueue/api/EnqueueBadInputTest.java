@@ -144,6 +144,83 @@ class EnqueueBadInputTest extends TaskQueueTestSupport {
     assertThat(((Number) row(id).get("priority")).intValue()).isEqualTo(4);
   }
 
+  @Test
+  void malformedRequestsOfEveryOtherKindAnswer4xx() throws Exception {
+    String unknown = "0190f5c2-0000-7000-8000-000000000000";
+    List<String[]> requests =
+        List.of(
+            new String[] {"GET", "/api/tasks?cursor=", null},
+            new String[] {"GET", "/api/tasks?cursor=%25", null},
+            new String[] {"GET", "/api/tasks?limit=abc", null},
+            new String[] {"GET", "/api/tasks?limit=-1", null},
+            new String[] {"GET", "/api/tasks?limit=99999999999", null},
+            new String[] {"GET", "/api/tasks?limit=1&limit=2", null},
+            new String[] {"GET", "/api/tasks?status=bogus", null},
+            new String[] {"GET", "/api/tasks?nope=1", null},
+            new String[] {"GET", "/api/tasks/export?status=bogus", null},
+            new String[] {"GET", "/api/tasks/not-a-uuid", null},
+            new String[] {"GET", "/api/tasks/not-a-uuid/history", null},
+            new String[] {"GET", "/api/tasks/" + unknown, null},
+            new String[] {"GET", "/api/groups/NOPE", null},
+            new String[] {"GET", "/api/nothing-here", null},
+            new String[] {"PUT", "/api/tasks", VALID},
+            new String[] {"DELETE", "/api/tasks/" + unknown, null},
+            new String[] {"POST", "/api/tasks/" + unknown + "/retry", null},
+            new String[] {"POST", "/api/tasks/" + unknown + "/cancel", "{\"x\":1}"},
+            new String[] {"POST", "/api/tasks", "[" + VALID + "]"},
+            new String[] {"POST", "/api/tasks", "\uFEFF" + VALID},
+            new String[] {
+              "POST", "/api/tasks", "{\"type\":\"a\",\"runAt\":\"9999-01-01T00:00:00Z\"}"
+            },
+            new String[] {
+              "POST", "/api/tasks", "{\"type\":\"a\",\"runAt\":\"+99999-01-01T00:00:00Z\"}"
+            },
+            new String[] {"POST", "/api/tasks/batch", "[]"},
+            new String[] {"POST", "/api/tasks/batch", "[" + VALID + ",]"},
+            new String[] {"POST", "/api/tasks/batch", "[[" + VALID + "]]"},
+            new String[] {"POST", "/api/tasks", ""});
+    for (String[] r : requests) {
+      java.net.http.HttpRequest.Builder request =
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(url(r[1])))
+              .method(
+                  r[0],
+                  r[2] == null
+                      ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                      : java.net.http.HttpRequest.BodyPublishers.ofString(r[2]));
+      if (r[2] != null) {
+        request.header("Content-Type", "application/json");
+      }
+      HttpResponse<String> answer = send(request.build());
+      assertThat(answer.statusCode())
+          .as("%s %s answered %s", r[0], r[1], answer.body())
+          .isBetween(400, 499);
+    }
+    // a long Idempotency-Key header, and one reused for another request
+    assertThat(
+            post(
+                    "/api/tasks",
+                    VALID,
+                    "application/json",
+                    Map.of("Idempotency-Key", "k".repeat(300)))
+                .statusCode())
+        .isEqualTo(400);
+    // a query the client did not encode (sent raw: java.net.URI refuses to build it)
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket
+          .getOutputStream()
+          .write(
+              "GET /api/tasks?status=%ZZ&x=<> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String status =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+              .readLine();
+      assertThat(status).matches("HTTP/1.1 4\\d\\d.*");
+    }
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isZero();
+  }
+
   /** One generated request: path, body, content type, extra headers. */
   record BadRequest(String path, String body, String contentType, Map<String, String> headers) {
     HttpResponse<String> post(EnqueueBadInputTest test) {

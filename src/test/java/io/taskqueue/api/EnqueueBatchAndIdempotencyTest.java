@@ -168,4 +168,35 @@ class EnqueueBatchAndIdempotencyTest extends TaskQueueTestSupport {
   private HttpResponse<String> postWithKey(String path, String body, String key) {
     return post(path, body, "application/json", Map.of("Idempotency-Key", key));
   }
+
+  @Test
+  void anIdempotencyKeyReusedForADifferentRequestIs409() {
+    Map<String, String> key = Map.of("Idempotency-Key", "reuse-1");
+    String first = "{\"type\":\"test.count\",\"payload\":{\"n\":1}}";
+    HttpResponse<String> created = post("/api/tasks", first, "application/json", key);
+    assertThat(created.statusCode()).isEqualTo(202);
+    String id = json(created.body()).get("id").asText();
+
+    HttpResponse<String> retry = post("/api/tasks", first, "application/json", key);
+    assertThat(retry.statusCode()).isEqualTo(200);
+    assertThat(json(retry.body()).get("id").asText()).isEqualTo(id);
+
+    HttpResponse<String> other =
+        post(
+            "/api/tasks",
+            "{\"type\":\"test.count\",\"payload\":{\"n\":2}}",
+            "application/json",
+            key);
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(409);
+    assertThat(json(other.body()).get("error").asText()).contains("different request").contains(id);
+    assertThat(json(other.body()).get("field").asText()).isEqualTo("idempotencyKey");
+
+    HttpResponse<String> inBody =
+        post(
+            "/api/tasks/batch",
+            "[{\"type\":\"test.count\"},{\"type\":\"test.count\",\"idempotencyKey\":\"reuse-1\"}]");
+    assertThat(inBody.statusCode()).isEqualTo(409);
+    assertThat(json(inBody.body()).get("field").asText()).isEqualTo("[1].idempotencyKey");
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(1);
+  }
 }

@@ -35,4 +35,46 @@ class OpenApiDocumentTest extends TaskQueueTestSupport {
     assertThat(paths.get("/api/tasks/{id}/cancel").get("post").get("responses").has("409"))
         .isTrue();
   }
+
+  @Test
+  void echoesNoHeaderAndIsCompleteEnoughToGenerateAClient() {
+    HttpResponse<String> response =
+        send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url(ApiRestConfiguration.OPENAPI_PATH)))
+                .header("Authorization", "Basic c2VjcmV0OnNlY3JldA==")
+                .header("X-Echo-Me", "please")
+                .GET()
+                .build());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().map().keySet())
+        .noneMatch(h -> h.equalsIgnoreCase("authorization") || h.equalsIgnoreCase("x-echo-me"));
+    assertThat(response.body()).doesNotContain("c2VjcmV0OnNlY3JldA==").doesNotContain("0.0.0.0");
+
+    JsonNode document = json(response.body());
+    assertThat(document.get("servers").get(0).get("url").asText()).isEqualTo("/");
+    java.util.List<String> operationIds = document.get("paths").findValuesAsText("operationId");
+    assertThat(operationIds)
+        .contains(
+            "enqueueTask",
+            "enqueueTasks",
+            "getTask",
+            "getTaskHistory",
+            "listTasks",
+            "exportTasks",
+            "cancelTask",
+            "retryTask",
+            "listGroups",
+            "getGroup")
+        .noneMatch(id -> id.startsWith("verb"));
+    JsonNode enqueue = document.get("paths").get("/api/tasks").get("post");
+    assertThat(enqueue.get("requestBody").toString()).contains("TaskInput");
+    assertThat(enqueue.get("responses").get("202").toString()).contains("Accepted");
+    assertThat(enqueue.get("responses").get("400").toString()).contains("ApiError");
+    JsonNode schemas = document.get("components").get("schemas");
+    assertThat(schemas.get("TaskInput").get("properties").fieldNames())
+        .toIterable()
+        .contains("type", "payload", "priority", "runAt", "idempotencyKey");
+    assertThat(schemas.has("Task")).isTrue();
+  }
 }

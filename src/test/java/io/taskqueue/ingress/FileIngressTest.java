@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class FileIngressTest extends TaskQueueTestSupport {
 
   /** Far future: the tasks stay pending (held by the broker) and cost no worker time. */
-  static final String LATER = "\"runAt\":\"2099-01-01T00:00:00Z\"";
+  static final String LATER =
+      "\"runAt\":\"" + java.time.Instant.now().plus(java.time.Duration.ofDays(300)) + "\"";
 
   Path inbox;
   String name;
@@ -140,6 +141,123 @@ class FileIngressTest extends TaskQueueTestSupport {
       assertThat(Files.exists(inbox.resolve(".error").resolve(file))).isFalse();
     }
     assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(4);
+  }
+
+  @Test
+  void twoDifferentFilesWithTheSameNameSizeAndTimeBothEnqueue() throws IOException {
+    java.nio.file.attribute.FileTime time =
+        java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L);
+    for (String payload : new String[] {"1", "2"}) {
+      Path tmp = inbox.resolve(name + ".json.part");
+      Files.writeString(tmp, "[{\"type\":\"test.count\",\"payload\":" + payload + "}]");
+      Files.setLastModifiedTime(tmp, time);
+      int before = count("SELECT COUNT(*) FROM tasks");
+      Files.move(tmp, inbox.resolve(name + ".json"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> count("SELECT COUNT(*) FROM tasks") == before + 1);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !Files.exists(inbox.resolve(name + ".json")));
+    }
+    assertThat(count("SELECT COUNT(*) FROM tasks WHERE payload IN ('1', '2')")).isEqualTo(2);
+  }
+
+  @Test
+  void anEmptyFileGoesToErrorWithAReasonAndHoldsNothingBack() throws IOException {
+    Files.createFile(inbox.resolve(name + "-empty.json"));
+    Files.createFile(inbox.resolve(name + "-empty.ndjson"));
+    long start = System.nanoTime();
+    drop(name + ".json", "{\"type\":\"test.count\"}");
+
+    awaitFile(inbox.resolve(".done").resolve(name + ".json"));
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(8_000);
+    for (String empty : new String[] {name + "-empty.json", name + "-empty.ndjson"}) {
+      Path reason = inbox.resolve(".error").resolve(empty + ".reason");
+      awaitFile(inbox.resolve(".error").resolve(empty));
+      awaitFile(reason);
+      assertThat(Files.readString(reason)).contains("The file is empty (0 bytes)");
+    }
+  }
+
+  @Test
+  void theReasonOfARejectedJsonFileSaysNothingWasEnqueued() throws IOException {
+    drop(name + ".json", "[{\"type\":\"test.count\"},{\"type\":\"BAD\"}]");
+    Path reason = inbox.resolve(".error").resolve(name + ".json.reason");
+    awaitFile(reason);
+    assertThat(Files.readString(reason))
+        .contains("nothing in it was enqueued")
+        .contains("drop the whole file again")
+        .doesNotContain("resend only");
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isZero();
+  }
+
+  @Test
+  void anNdjsonLineOverTheLimitIsRejectedWhileTheOthersAreEnqueued() throws IOException {
+    drop(
+        name + ".ndjson",
+        "{\"type\":\"test.count\","
+            + LATER
+            + "}\n"
+            + "{\"type\":\"test.count\",\"payload\":\""
+            + "x".repeat(400_000)
+            + "\"}\n"
+            + "{\"type\":\"test.count\","
+            + LATER
+            + "}\n");
+    Path reason = inbox.resolve(".error").resolve(name + ".ndjson.reason");
+    awaitFile(reason);
+    assertThat(Files.readString(reason))
+        .contains("2 task(s) enqueued, 1 rejected")
+        .contains("line 2: the line has 400034 bytes")
+        .contains("taskqueue.ndjson-line-max-bytes");
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(2);
+  }
+
+  @Test
+  void aJsonFileOverTheLimitIsRejectedUnread() throws IOException {
+    Path tmp = inbox.resolve(name + ".json.part");
+    try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      out.write("[");
+      String element = "{\"type\":\"test.count\",\"payload\":\"" + "y".repeat(1000) + "\"},";
+      for (int i = 0; i < 17_000; i++) {
+        out.write(element);
+      }
+      out.write("{\"type\":\"test.count\"}]");
+    }
+    Files.move(tmp, inbox.resolve(name + ".json"));
+    Path reason = inbox.resolve(".error").resolve(name + ".json.reason");
+    awaitFile(reason);
+    assertThat(Files.readString(reason)).contains("taskqueue.file-max-bytes");
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isZero();
+  }
+
+  @Test
+  void aDatabaseOutageLeavesTheFileInTheInboxUntilItIsBack() throws IOException {
+    // the tasks table gone is a system failure like a database outage, for the ingress
+    jdbc.execute("ALTER TABLE tasks RENAME TO tasks_away");
+    try {
+      drop(name + ".ndjson", "{\"type\":\"test.count\"," + LATER + "}\n");
+      drop(name + ".json", "[{\"type\":\"test.count\"," + LATER + "}]");
+      // both are taken and fail (the WARN "Failed delivery ... On delivery attempt" lines), but
+      // stay where they are
+      await()
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  Files.exists(inbox.resolve(name + ".json"))
+                      && Files.exists(inbox.resolve(name + ".ndjson"))
+                      && !Files.exists(inbox.resolve(".error").resolve(name + ".json")));
+    } finally {
+      jdbc.execute("ALTER TABLE tasks_away RENAME TO tasks");
+    }
+    awaitFile(inbox.resolve(".done").resolve(name + ".json"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Files.exists(inbox.resolve(".done").resolve(name + ".ndjson")));
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(2);
+    assertThat(Files.exists(inbox.resolve(".error").resolve(name + ".ndjson"))).isFalse();
   }
 
   private void drop(String file, String content) throws IOException {

@@ -86,4 +86,87 @@ class JmsIngressTest extends TaskQueueTestSupport {
     assertThat(broken.getStringProperty("CorrelationKey")).isEqualTo("c-42");
     assertThat(count("SELECT COUNT(*) FROM tasks")).isZero();
   }
+
+  @Test
+  void aRedeliveredInboxMessageReturnsTheSameTasks() {
+    for (String body :
+        new String[] {
+          "{\"type\":\"test.count\"}", "[{\"type\":\"test.count\"},{\"type\":\"test.count\"}]"
+        }) {
+      String messageId = "ID:" + java.util.UUID.randomUUID();
+      for (int delivery = 0; delivery < 2; delivery++) {
+        producer.send(
+            "direct:ingress-message",
+            e -> {
+              e.getIn().setBody(body);
+              e.getIn().setHeader("JMSMessageID", messageId);
+              e.setProperty(IngressRoute.INVALID_URI, "mock:never");
+            });
+      }
+    }
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(3);
+    assertThat(count("SELECT COUNT(*) FROM tasks WHERE idempotency_key LIKE 'jms:ID:%'"))
+        .isEqualTo(3);
+  }
+
+  /**
+   * A crash right after the database commit, before the inbox message is acknowledged: simulated by
+   * a consumer like the built-in one whose first delivery fails after the enqueue. The task exists
+   * once and runs within seconds: its group message was committed before the database, not with the
+   * inbox acknowledgement that never came.
+   */
+  @Test
+  void aFailureAfterTheDatabaseCommitLeavesOneTaskThatRunsAtOnce() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger deliveries =
+        new java.util.concurrent.atomic.AtomicInteger();
+    String queue = "test.inbox-crash-" + java.util.UUID.randomUUID();
+    camel.addRoutes(
+        new org.apache.camel.builder.RouteBuilder() {
+          @Override
+          public void configure() {
+            from("jms:queue:"
+                    + queue
+                    + "?transacted=true&lazyCreateTransactionManager=false"
+                    + "&cacheLevelName=CACHE_CONSUMER&disableReplyTo=true")
+                .routeId(queue)
+                .setProperty(IngressRoute.INVALID_URI, constant("jms:queue:" + queue + ".invalid"))
+                .to("direct:ingress-message")
+                .process(
+                    e -> {
+                      if (deliveries.incrementAndGet() == 1) {
+                        throw new IllegalStateException("crash before the acknowledgement");
+                      }
+                    });
+          }
+        });
+    try {
+      jms.convertAndSend(queue, "{\"type\":\"test.count\",\"payload\":{\"crash\":1}}");
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.get() >= 2);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> count("SELECT COUNT(*) FROM tasks WHERE status = 'completed'") == 1);
+      assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(1);
+    } finally {
+      camel.getRouteController().stopRoute(queue);
+      camel.removeRoute(queue);
+    }
+  }
+
+  @Test
+  void aMessageOverTheSizeLimitGoesToTheInvalidQueueUnread() {
+    String huge = "{\"type\":\"test.count\",\"payload\":\"" + "z".repeat(17 * 1024 * 1024) + "\"}";
+    jms.convertAndSend("taskqueue.inbox", huge);
+    jms.setReceiveTimeout(30_000);
+    Message rejected = jms.receive("taskqueue.inbox.invalid");
+    assertThat(rejected).isNotNull();
+    try {
+      assertThat(rejected.getStringProperty(IngressRoute.REJECT_REASON))
+          .contains("taskqueue.inbox-message-max-bytes")
+          .contains("16777216");
+    } catch (jakarta.jms.JMSException e) {
+      throw new IllegalStateException(e);
+    }
+    assertThat(count("SELECT COUNT(*) FROM tasks")).isZero();
+  }
 }

@@ -3,12 +3,52 @@ package io.taskqueue.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class TaskRequestParserTest {
 
-  private final TaskRequestParser parser = new TaskRequestParser(1024);
+  static final Clock NOW = Clock.fixed(Instant.parse("2029-06-01T00:00:00Z"), ZoneOffset.UTC);
+
+  private final TaskRequestParser parser =
+      new TaskRequestParser(1024, 3, Duration.ofDays(365), NOW);
+
+  @Test
+  void aRunAtPastTheHorizonIsRefusedNamingTheFieldAndTheSetting() {
+    assertThat(parser.parseOne("{\"type\":\"a\",\"runAt\":\"2030-05-31T00:00:00Z\"}").runAt())
+        .isEqualTo(Instant.parse("2030-05-31T00:00:00Z"));
+    assertThatThrownBy(() -> parser.parseOne("{\"type\":\"a\",\"runAt\":\"2030-06-02T00:00:00Z\"}"))
+        .isInstanceOfSatisfying(
+            InvalidTaskException.class,
+            e -> {
+              assertThat(e.field()).isEqualTo("runAt");
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.getMessage()).contains("PT8760H").contains("taskqueue.run-at-horizon");
+            });
+    assertThatThrownBy(
+            () -> parser.parseMany("[{\"type\":\"a\",\"runAt\":\"9999-01-01T00:00:00Z\"}]"))
+        .isInstanceOfSatisfying(
+            InvalidTaskException.class, e -> assertThat(e.field()).isEqualTo("[0].runAt"));
+  }
+
+  @Test
+  void aBatchOverTheCountLimitIsRefusedWhileReading() {
+    assertThat(parser.parseMany("[{\"type\":\"a\"},{\"type\":\"a\"},{\"type\":\"a\"}]")).hasSize(3);
+    // the fourth element is refused before the (broken) rest is read
+    assertThatThrownBy(
+            () ->
+                parser.parseMany(
+                    "[{\"type\":\"a\"},{\"type\":\"a\"},{\"type\":\"a\"},{\"type\":\"a\"},{{{{"))
+        .isInstanceOfSatisfying(
+            InvalidTaskException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(413);
+              assertThat(e.getMessage()).contains("at most 3 tasks (taskqueue.batch-max-tasks)");
+            });
+  }
 
   @Test
   void keepsThePayloadTextExactlyAsSent() {

@@ -1,0 +1,19 @@
+package io.taskqueue.api.schema;
+
+/** OpenAPI shape. A task. */
+public class Task {
+  public String id;
+  public String type;
+  public String group;
+  public String status;
+  public Integer priority;
+  public Integer attempts;
+  public Integer maxAttempts;
+  public Object payload;
+  public Object result;
+  public String error;
+  public String runAt;
+  public String idempotencyKey;
+  public String createdAt;
+  public String updatedAt;
+}
