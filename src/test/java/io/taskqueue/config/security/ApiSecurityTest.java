@@ -35,6 +35,10 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
  */
 class ApiSecurityTest {
 
+  /** A runAt far enough ahead to stay pending, within the 1-year run-at horizon. */
+  private static final String LATER =
+      java.time.Instant.now().plus(java.time.Duration.ofDays(300)).toString();
+
   private static final String OPERATOR = "ops";
   private static final String OPERATOR_PASSWORD = "op-s3cret";
   private static final String READER = "viewer";
@@ -137,7 +141,7 @@ class ApiSecurityTest {
     assertThat(HttpJson.json(export.body()).get("error").asText())
         .isEqualTo("Forbidden: GET /api/tasks/export needs the operator role");
 
-    String id = enqueueAsOperator("{\"type\":\"sec.held\",\"runAt\":\"2999-01-01T00:00:00Z\"}");
+    String id = enqueueAsOperator("{\"type\":\"sec.held\",\"runAt\":\"" + LATER + "\"}");
     for (String path :
         List.of(
             "/api/tasks",
@@ -164,7 +168,7 @@ class ApiSecurityTest {
   @Test
   void theOperatorMayDoEverything() {
     String operator = basic(OPERATOR, OPERATOR_PASSWORD);
-    String id = enqueueAsOperator("{\"type\":\"sec.held\",\"runAt\":\"2999-01-01T00:00:00Z\"}");
+    String id = enqueueAsOperator("{\"type\":\"sec.held\",\"runAt\":\"" + LATER + "\"}");
     assertThat(get("/api/tasks/" + id, operator).statusCode()).isEqualTo(200);
     HttpResponse<String> export = get("/api/tasks/export", operator);
     assertThat(export.statusCode()).isEqualTo(200);
@@ -222,7 +226,7 @@ class ApiSecurityTest {
                 .header("Content-Type", "application/json")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
-                        "{\"type\":\"sec.x\",\"runAt\":\"2999-01-01T00:00:00Z\"}"))
+                        "{\"type\":\"sec.x\",\"runAt\":\"" + LATER + "\"}"))
                 .build());
     assertThat(sameOrigin.statusCode()).isEqualTo(202);
   }
