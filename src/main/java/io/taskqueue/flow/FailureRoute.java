@@ -144,7 +144,8 @@ public class FailureRoute extends RouteBuilder {
     }
   }
 
-  private static Map<String, Object> deadLetterMessage(Exchange exchange) {
+  /** The notice on {@code taskqueue.dlq.<group>} for a dead-lettered task (also the rescue's). */
+  static Map<String, Object> deadLetterMessage(Exchange exchange) {
     Message in = exchange.getIn();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", in.getHeader(TaskConstants.ID));

@@ -9,7 +9,6 @@ import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskStatus;
 import io.taskqueue.task.Transition;
 import java.sql.Timestamp;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -130,7 +129,7 @@ public class RescueRoute extends RouteBuilder {
                 + " (${header.TaskAttempt} of ${header.TaskMaxAttempts}) expired")
         .setHeader(TaskConstants.EVENT, constant("task.dead_letter"))
         .wireTap("direct:task-event")
-        .setBody(RescueRoute::deadLetterMessage)
+        .setBody(FailureRoute::deadLetterMessage)
         .removeHeaders("*", TaskConstants.PREFIX + "*")
         .marshal()
         .json(JsonLibrary.Jackson)
@@ -163,18 +162,5 @@ public class RescueRoute extends RouteBuilder {
     in.setHeader(TaskConstants.MAX_ATTEMPTS, ((Number) row.get("max_attempts")).intValue());
     in.setHeader(TaskConstants.ERROR_KIND, "lease_expired");
     in.setHeader(TaskConstants.ERROR, LEASE_EXPIRED);
-  }
-
-  /** The same notification {@code FailureRoute} sends for a handler failure out of attempts. */
-  private static Map<String, Object> deadLetterMessage(Exchange exchange) {
-    Message in = exchange.getIn();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", in.getHeader(TaskConstants.ID));
-    body.put("type", in.getHeader(TaskConstants.TYPE));
-    body.put("group", in.getHeader(TaskConstants.GROUP));
-    body.put("attempts", in.getHeader(TaskConstants.ATTEMPT));
-    body.put("errorKind", in.getHeader(TaskConstants.ERROR_KIND));
-    body.put("error", in.getHeader(TaskConstants.ERROR));
-    return body;
   }
 }
