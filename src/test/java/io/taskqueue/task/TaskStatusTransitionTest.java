@@ -10,7 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Every state against every target: the transition table of DESIGN.md, nothing more. */
+/** Every state against every target: the transition table of the design, nothing more. */
 class TaskStatusTransitionTest {
 
   private static final Map<TaskStatus, Set<TaskStatus>> DESIGN =
