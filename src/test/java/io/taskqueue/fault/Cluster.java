@@ -76,6 +76,10 @@ final class Cluster implements AutoCloseable {
         "--spring.datasource.hikari.schema=" + schema,
         "--spring.flyway.schemas=" + schema,
         "--spring.flyway.default-schema=" + schema,
+        // up to five nodes on one PostgreSQL (max_connections 100, shared with other test runs):
+        // 10 connections per node instead of 20, and idle ones given back
+        "--spring.datasource.hikari.maximum-pool-size=10",
+        "--spring.datasource.hikari.minimum-idle=2",
         "--logging.level.rescue=DEBUG");
   }
 

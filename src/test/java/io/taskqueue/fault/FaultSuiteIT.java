@@ -431,9 +431,10 @@ class FaultSuiteIT {
         log("no answer to the enqueue: the node died first");
       }
       while (true) {
-        Integer exit = node.awaitExit(Duration.ofSeconds(30));
+        // a restarted node may take the task (and die) before it is even healthy
+        Integer exit = node.awaitExit(Duration.ofSeconds(crashes == 0 ? 30 : 150));
         if (exit == null) {
-          break; // 30 s without a crash: the task is no longer handed to the handler
+          break; // no crash: the task is no longer handed to the handler
         }
         crashes++;
         exits.add(exit);
@@ -441,7 +442,7 @@ class FaultSuiteIT {
         if (crashes >= maxAttempts) {
           break; // its attempts are spent: the rescue must dead-letter it, no node runs it again
         }
-        node.start(List.of(), Map.of(), extraArgs); // a supervisor restarts it
+        node.start(List.of(), Map.of(), extraArgs, false); // a supervisor restarts it
       }
       List<Map<String, Object>> ids =
           cluster.query("SELECT id::text AS id FROM tasks WHERE idempotency_key = ?", key);

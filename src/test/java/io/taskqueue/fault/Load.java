@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +61,11 @@ final class Load {
   }
 
   private void submit(int n, int attempt) {
-    clients.execute(() -> send(n, attempt));
+    try {
+      clients.execute(() -> send(n, attempt));
+    } catch (RejectedExecutionException stopped) {
+      // the scenario is over (or failed): nothing more to send
+    }
   }
 
   private void send(int n, int attempt) {
@@ -100,9 +105,13 @@ final class Load {
       return;
     }
     failures.computeIfAbsent(outcome, k -> new AtomicInteger()).incrementAndGet();
-    if (attempt < TRIES) {
+    if (attempt < TRIES && !pacer.isShutdown()) {
       retries.incrementAndGet();
-      pacer.schedule(() -> submit(n, attempt + 1), 1, TimeUnit.SECONDS);
+      try {
+        pacer.schedule(() -> submit(n, attempt + 1), 1, TimeUnit.SECONDS);
+      } catch (RejectedExecutionException stopped) {
+        // the scenario is over
+      }
     } else {
       refused.incrementAndGet();
       finished.countDown();

@@ -44,6 +44,13 @@ final class Node {
   /** Starts the node with extra JVM arguments, environment and app arguments (this start only). */
   synchronized Node start(List<String> jvmArgs, Map<String, String> env, List<String> extraArgs)
       throws IOException {
+    return start(jvmArgs, env, extraArgs, true);
+  }
+
+  /** As above; {@code awaitHealthy} false returns at once (a node that may die while starting). */
+  synchronized Node start(
+      List<String> jvmArgs, Map<String, String> env, List<String> extraArgs, boolean awaitHealthy)
+      throws IOException {
     if (up()) {
       throw new IllegalStateException(name + " is running already");
     }
@@ -52,7 +59,10 @@ final class Node {
     List<String> jvm = new ArrayList<>(JVM_OPTIONS);
     jvm.addAll(jvmArgs);
     starts++;
-    app = AppProcess.start(log, port, jvm, env, args);
+    app =
+        awaitHealthy
+            ? AppProcess.start(log, port, jvm, env, args)
+            : AppProcess.launch(log, port, jvm, env, args);
     return this;
   }
 

@@ -51,6 +51,23 @@ public final class AppProcess implements AutoCloseable {
   public static AppProcess start(
       Path log, int port, List<String> jvmArgs, Map<String, String> env, List<String> args)
       throws IOException {
+    AppProcess app = launch(log, port, jvmArgs, env, args);
+    try {
+      app.awaitHealthy();
+    } catch (RuntimeException | Error notHealthy) {
+      app.process.destroyForcibly();
+      throw notHealthy;
+    }
+    return app;
+  }
+
+  /**
+   * Starts the jar like {@link #start(Path, int, List, Map, List)} but returns at once, without
+   * waiting for it to be healthy (for a node expected to die while it starts).
+   */
+  public static AppProcess launch(
+      Path log, int port, List<String> jvmArgs, Map<String, String> env, List<String> args)
+      throws IOException {
     Path jar = Path.of(System.getProperty("taskqueue.test.jar", "target/camel-taskqueue.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -73,15 +90,7 @@ public final class AppProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
-    Process process = builder.start();
-    AppProcess app = new AppProcess(process, port, log);
-    try {
-      app.awaitHealthy();
-    } catch (RuntimeException | Error notHealthy) {
-      process.destroyForcibly();
-      throw notHealthy;
-    }
-    return app;
+    return new AppProcess(builder.start(), port, log);
   }
 
   /** The project base directory: failsafe's {@code basedir}, else the working directory. */
@@ -89,7 +98,8 @@ public final class AppProcess implements AutoCloseable {
     return Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
   }
 
-  private void awaitHealthy() {
+  /** Waits (at most 180 s) until the app answers healthy; fails if it exits meanwhile. */
+  public void awaitHealthy() {
     await()
         .atMost(Duration.ofSeconds(180))
         .pollInterval(Duration.ofMillis(250))
