@@ -484,7 +484,8 @@ class FaultSuiteIT {
                 + " status="
                 + row.get("status")
                 + " attempts="
-                + row.get("attempts"));
+                + row.get("attempts"),
+            Duration.ofSeconds(5)); // awaitFinal gave it 30 s already
     log("%s: history %s", tag, history);
     SoftAssertions softly = clean(tally);
     softly
@@ -583,13 +584,19 @@ class FaultSuiteIT {
 
   private Tally drainAndCount(
       String tag, List<String> accepted, int refused, Instant start, String note) throws Exception {
+    return drainAndCount(tag, accepted, refused, start, note, PROFILE.drain());
+  }
+
+  private Tally drainAndCount(
+      String tag, List<String> accepted, int refused, Instant start, String note, Duration drain)
+      throws Exception {
     try {
       await(tag + ": every task in a final state")
-          .atMost(PROFILE.drain())
+          .atMost(drain)
           .pollInterval(Duration.ofMillis(500))
           .until(() -> Tally.drained(cluster, tag));
     } catch (ConditionTimeoutException notDrained) {
-      log("%s: not drained after %s: %s", tag, PROFILE.drain(), Tally.offenders(cluster, tag));
+      log("%s: not drained after %s: %s", tag, drain, Tally.offenders(cluster, tag));
     }
     Tally tally =
         Tally.count(
