@@ -22,8 +22,9 @@ import java.util.Set;
  *   <li>accepted: enqueue requests answered 202/200; refused: given up after retries;
  *   <li>lost: accepted ids the API and the database do not know;
  *   <li>completedTwice: tasks with more than one {@code running -> completed} history row;
- *   <li>reruns: {@code -> running} transitions beyond the first that no recorded failure ({@code
- *       running -> failed}) explains, i.e. an attempt started again after a lease rescue;
+ *   <li>reruns: {@code -> running} transitions beyond the first that no recorded retry ({@code
+ *       failed -> pending}, or a redrive {@code dead_letter -> pending}) explains, i.e. an attempt
+ *       started again after a lease rescue;
  *   <li>stuck: tasks not in a final state (completed, dead_letter, cancelled) at the drain
  *       deadline;
  *   <li>overMax: tasks with more attempts than their maxAttempts.
@@ -55,7 +56,8 @@ record Tally(
           + " (SELECT COUNT(*) FROM task_history h WHERE h.task_id = t.id"
           + "   AND h.to_status = 'running') AS runs,"
           + " (SELECT COUNT(*) FROM task_history h WHERE h.task_id = t.id"
-          + "   AND h.from_status = 'running' AND h.to_status = 'failed') AS failures"
+          + "   AND h.from_status IN ('failed', 'dead_letter') AND h.to_status = 'pending')"
+          + "   AS retries"
           + " FROM tasks t WHERE t.payload::jsonb ->> 'scn' = ?";
 
   static List<Map<String, Object>> rows(Cluster cluster, String tag) throws SQLException {
@@ -95,9 +97,9 @@ record Tally(
       String status = (String) row.get("status");
       int attempts = ((Number) row.get("attempts")).intValue();
       long runs = ((Number) row.get("runs")).longValue();
-      long failures = ((Number) row.get("failures")).longValue();
+      long retries = ((Number) row.get("retries")).longValue();
       completedTwice += ((Number) row.get("completions")).longValue() > 1 ? 1 : 0;
-      reruns += (int) Math.max(0, runs - 1 - failures);
+      reruns += (int) Math.max(0, runs - 1 - retries);
       stuck += FINAL.contains(status) ? 0 : 1;
       completed += "completed".equals(status) ? 1 : 0;
       deadLetter += "dead_letter".equals(status) ? 1 : 0;
@@ -140,10 +142,10 @@ record Tally(
     List<String> ids = new ArrayList<>();
     for (Map<String, Object> row : rows(cluster, tag)) {
       long runs = ((Number) row.get("runs")).longValue();
-      long failures = ((Number) row.get("failures")).longValue();
+      long retries = ((Number) row.get("retries")).longValue();
       if (!FINAL.contains(row.get("status"))
           || ((Number) row.get("completions")).longValue() > 1
-          || runs - 1 - failures > 0) {
+          || runs - 1 - retries > 0) {
         ids.add(
             row.get("id")
                 + " "
@@ -152,8 +154,8 @@ record Tally(
                 + row.get("attempts")
                 + " runs="
                 + runs
-                + " failures="
-                + failures);
+                + " retries="
+                + retries);
       }
       if (ids.size() >= 10) {
         break;
