@@ -19,14 +19,14 @@ import java.util.function.IntFunction;
 /**
  * The client side of a scenario: {@code total} enqueue requests spread evenly over {@code over},
  * round robin over the cluster's nodes, each with an {@code Idempotency-Key} of its own. A request
- * that fails (no answer, 5xx) is retried on the next node after a second, at most {@link #TRIES}
- * times, with the same key, as a careful client would; one that still fails counts as refused.
- * {@link #accepted()} holds the ids of every request answered 202 (or 200 for a retry the first try
- * had created already).
+ * that fails (no answer, 5xx) is retried on the next node with the same key after 1, 2, 4, 8, 8 s
+ * (at most {@link #TRIES} tries, about 23 s), as a careful client would; one that still fails
+ * counts as refused. {@link #accepted()} holds the ids of every request answered 202 (or 200 for a
+ * retry the first try had created already).
  */
 final class Load {
 
-  static final int TRIES = 5;
+  static final int TRIES = 6;
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(45);
 
   private final Cluster cluster;
@@ -108,7 +108,9 @@ final class Load {
     if (attempt < TRIES && !pacer.isShutdown()) {
       retries.incrementAndGet();
       try {
-        pacer.schedule(() -> submit(n, attempt + 1), 1, TimeUnit.SECONDS);
+        // back off 1, 2, 4, 8, 8 s: a client rides out an outage of ~20 s
+        long delay = Math.min(1L << (attempt - 1), 8L);
+        pacer.schedule(() -> submit(n, attempt + 1), delay, TimeUnit.SECONDS);
       } catch (RejectedExecutionException stopped) {
         // the scenario is over
       }
