@@ -9,11 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,6 +40,34 @@ public final class AppProcess implements AutoCloseable {
 
   /** Starts the jar with {@code args} on a free port and waits until it answers healthy. */
   public static AppProcess start(Path log, List<String> args) throws IOException {
+    return start(log, freePort(), List.of(), Map.of(), args);
+  }
+
+  /**
+   * Starts the jar on {@code port} (the same port again for a restart) with extra JVM arguments
+   * (before {@code -jar}) and environment variables (e.g. {@code LD_PRELOAD} and {@code FAKETIME}
+   * for a skewed clock), and waits until it answers healthy.
+   */
+  public static AppProcess start(
+      Path log, int port, List<String> jvmArgs, Map<String, String> env, List<String> args)
+      throws IOException {
+    AppProcess app = launch(log, port, jvmArgs, env, args);
+    try {
+      app.awaitHealthy();
+    } catch (RuntimeException | Error notHealthy) {
+      app.process.destroyForcibly();
+      throw notHealthy;
+    }
+    return app;
+  }
+
+  /**
+   * Starts the jar like {@link #start(Path, int, List, Map, List)} but returns at once, without
+   * waiting for it to be healthy (for a node expected to die while it starts).
+   */
+  public static AppProcess launch(
+      Path log, int port, List<String> jvmArgs, Map<String, String> env, List<String> args)
+      throws IOException {
     Path jar = Path.of(System.getProperty("taskqueue.test.jar", "target/camel-taskqueue.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -45,24 +75,22 @@ public final class AppProcess implements AutoCloseable {
               + jar.toAbsolutePath()
               + ": run `./mvnw verify` (it packages first)");
     }
-    int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
+    command.addAll(jvmArgs);
     command.add("-jar");
     command.add(jar.toAbsolutePath().toString());
     command.add("--server.port=" + port);
     command.addAll(args);
     Files.createDirectories(log.getParent());
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(baseDir().toFile())
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
-    AppProcess app = new AppProcess(process, port, log);
-    app.awaitHealthy();
-    return app;
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    return new AppProcess(builder.start(), port, log);
   }
 
   /** The project base directory: failsafe's {@code basedir}, else the working directory. */
@@ -70,7 +98,8 @@ public final class AppProcess implements AutoCloseable {
     return Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
   }
 
-  private void awaitHealthy() {
+  /** Waits (at most 180 s) until the app answers healthy; fails if it exits meanwhile. */
+  public void awaitHealthy() {
     await()
         .atMost(Duration.ofSeconds(180))
         .pollInterval(Duration.ofMillis(250))
@@ -97,6 +126,44 @@ public final class AppProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGSTOP: the JVM freezes (threads, timers, sockets stay open) until {@link #resume()}. */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #freeze()}. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  /** Sends {@code kill -<name> <pid>} (STOP, CONT, TERM, ...). */
+  public void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("kill -" + name + " " + pid() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits at most {@code timeout} for the process to end; its exit code, or null if it runs on. */
+  public Integer awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+  }
+
+  public int port() {
+    return port;
+  }
+
   public long pid() {
     return process.pid();
   }
@@ -108,6 +175,11 @@ public final class AppProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
+      try {
+        signal("CONT"); // a frozen JVM cannot act on SIGTERM
+      } catch (IllegalStateException alreadyGone) {
+        // it ended meanwhile
+      }
       process.destroy(); // SIGTERM: a graceful stop
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         kill();
@@ -131,6 +203,22 @@ public final class AppProcess implements AutoCloseable {
     return HttpJson.json(get("/api/tasks/" + id + "/history").body());
   }
 
+  /**
+   * {@code POST /api/tasks} with optional extra headers (name, value, ...), answering whatever the
+   * app answers; at most {@code timeout}. Throws {@link IllegalStateException} on I/O failure.
+   */
+  public HttpResponse<String> post(String path, String json, Duration timeout, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path))
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return HttpJson.send(HTTP, request.build());
+  }
+
   public HttpResponse<String> get(String path) {
     return HttpJson.send(
         HTTP, HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
@@ -140,7 +228,7 @@ public final class AppProcess implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 
-  private static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
