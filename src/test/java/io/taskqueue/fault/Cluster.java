@@ -2,6 +2,7 @@ package io.taskqueue.fault;
 
 import io.taskqueue.support.AppProcess;
 import io.taskqueue.support.BrokerProcess;
+import io.taskqueue.support.TcpProxy;
 import io.taskqueue.support.TestDatabase;
 import java.io.IOException;
 import java.net.URI;

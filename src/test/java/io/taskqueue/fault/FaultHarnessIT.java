@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskqueue.support.AppProcess;
 import io.taskqueue.support.BrokerProcess;
+import io.taskqueue.support.TcpProxy;
 import io.taskqueue.support.TestDatabase;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;

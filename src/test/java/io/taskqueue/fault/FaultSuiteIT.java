@@ -227,7 +227,12 @@ class FaultSuiteIT {
     try {
       awaitCompleted(tag, 10, Duration.ofSeconds(60));
       log("cutting PostgreSQL for %s", PROFILE.cutFor());
-      cluster.database.cutFor(PROFILE.cutFor());
+      cluster.database.cut();
+      try {
+        hold(PROFILE.cutFor()); // the line stays cut this long
+      } finally {
+        cluster.database.restore();
+      }
       log("PostgreSQL reachable again");
       load.awaitSent(Duration.ofMinutes(5));
     } finally {

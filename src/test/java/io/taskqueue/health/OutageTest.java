@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.taskqueue.api.ServiceUnavailable;
+import io.taskqueue.support.AppProcess;
 import io.taskqueue.support.HttpJson;
-import io.taskqueue.support.TcpCutProxy;
+import io.taskqueue.support.TcpProxy;
 import io.taskqueue.support.TestApps;
 import io.taskqueue.support.TestDatabase;
 import java.net.URI;
@@ -28,7 +29,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The database or the broker goes away under a running app: enqueue answers 503 with {@code
  * Retry-After} within a few seconds, readiness goes DOWN while liveness stays UP, and once the
- * database is back everything works again. The app reaches PostgreSQL through a {@link TcpCutProxy}
+ * database is back everything works again. The app reaches PostgreSQL through a {@link TcpProxy}
  * the test cuts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -39,7 +40,7 @@ class OutageTest {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private static TcpCutProxy proxy;
+  private static TcpProxy proxy;
   private static ConfigurableApplicationContext app;
   private static int port;
 
@@ -49,7 +50,10 @@ class OutageTest {
     Matcher url = POSTGRES_URL.matcher(TestDatabase.url());
     assertThat(url.matches()).as(TestDatabase.url()).isTrue();
     proxy =
-        new TcpCutProxy(url.group(1), url.group(2) == null ? 5432 : Integer.parseInt(url.group(2)));
+        new TcpProxy(
+            url.group(1),
+            url.group(2) == null ? 5432 : Integer.parseInt(url.group(2)),
+            AppProcess.freePort());
     app =
         TestApps.run(
             List.of("test"),

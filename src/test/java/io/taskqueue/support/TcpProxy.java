@@ -1,4 +1,4 @@
-package io.taskqueue.fault;
+package io.taskqueue.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,17 +8,16 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A plain TCP proxy on 127.0.0.1 (the apps reach PostgreSQL through it) that can cut the line:
+ * A plain TCP proxy on 127.0.0.1 (an app reaches PostgreSQL through it) that can cut the line:
  * {@link #cut()} resets every open connection and closes the listening socket, so new connections
  * are refused; {@link #restore()} listens again on the same port.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
   private final String targetHost;
   private final int targetPort;
@@ -28,27 +27,27 @@ final class TcpProxy implements AutoCloseable {
   private volatile ServerSocket server;
   private volatile boolean closed;
 
-  TcpProxy(String targetHost, int targetPort, int port) throws IOException {
+  public TcpProxy(String targetHost, int targetPort, int port) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.port = port;
     listen();
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  long acceptedConnections() {
+  public long acceptedConnections() {
     return accepted.get();
   }
 
-  boolean isCut() {
+  public boolean isCut() {
     return server == null;
   }
 
   /** Drops every proxied connection (RST) and refuses new ones until {@link #restore()}. */
-  synchronized void cut() throws IOException {
+  public synchronized void cut() throws IOException {
     ServerSocket listening = server;
     server = null;
     if (listening != null) {
@@ -59,17 +58,7 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  /** Cut for {@code duration}, then restore; blocks meanwhile. */
-  void cutFor(Duration duration) throws IOException, InterruptedException {
-    cut();
-    try {
-      Thread.sleep(duration.toMillis()); // the fault itself lasts this long
-    } finally {
-      restore();
-    }
-  }
-
-  synchronized void restore() throws IOException {
+  public synchronized void restore() throws IOException {
     if (server == null && !closed) {
       listen();
     }
