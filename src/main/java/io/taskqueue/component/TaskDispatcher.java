@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskqueue.task.HandlerTimeoutException;
 import io.taskqueue.task.TaskConstants;
+import io.taskqueue.task.TaskItem;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,31 +58,20 @@ public class TaskDispatcher implements AutoCloseable {
   }
 
   /**
-   * Starts the handler of the exchange's task on a handler thread; the future's value is the result
-   * as JSON text.
+   * Starts the handler of an acquired task on a handler thread; the future's value is the result as
+   * JSON text.
    *
    * @throws NoHandlerException when no route consumes {@code task:<type>} on this node
    */
-  public Future<String> start(Exchange exchange) throws Exception {
-    Message in = exchange.getIn();
-    String type = in.getHeader(TaskConstants.TYPE, String.class);
-    TaskConsumer handler = component.handler(type);
+  public Future<String> start(TaskItem task) throws Exception {
+    TaskConsumer handler = component.handler(task.type());
     if (handler == null) {
-      throw new NoHandlerException(type);
+      throw new NoHandlerException(task.type());
     }
     Exchange run = handler.getEndpoint().createExchange();
     Message msg = run.getIn();
-    msg.setBody(json.readValue(in.getHeader(TaskConstants.PAYLOAD, String.class), Object.class));
-    for (String header :
-        new String[] {
-          TaskConstants.ID,
-          TaskConstants.TYPE,
-          TaskConstants.GROUP,
-          TaskConstants.ATTEMPT,
-          TaskConstants.MAX_ATTEMPTS
-        }) {
-      msg.setHeader(header, in.getHeader(header));
-    }
+    msg.setBody(json.readValue(task.payload(), Object.class));
+    handlerHeaders(msg, task);
     return runs.submit(
         () -> {
           handler.getProcessor().process(run);
@@ -90,6 +80,15 @@ public class TaskDispatcher implements AutoCloseable {
           }
           return toJson(run.getMessage().getBody());
         });
+  }
+
+  /** The headers a handler route sees: the documented contract. */
+  static void handlerHeaders(Message msg, TaskItem task) {
+    msg.setHeader(TaskConstants.ID, task.id());
+    msg.setHeader(TaskConstants.TYPE, task.type());
+    msg.setHeader(TaskConstants.GROUP, task.group());
+    msg.setHeader(TaskConstants.ATTEMPT, task.attempt());
+    msg.setHeader(TaskConstants.MAX_ATTEMPTS, task.maxAttempts());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.taskqueue.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskqueue.component.GroupQueueComponent;
 import io.taskqueue.component.TaskComponent;
 import io.taskqueue.component.TaskDispatcher;
 import io.taskqueue.task.TaskRequestParser;
@@ -19,6 +20,12 @@ public class TaskQueueConfiguration {
   @ConditionalOnMissingBean
   public TaskComponent taskComponent() {
     return new TaskComponent();
+  }
+
+  /** The {@code groupqueue:} component the worker routes consume their group queues with. */
+  @Bean("groupqueue")
+  public GroupQueueComponent groupQueueComponent(jakarta.jms.ConnectionFactory connectionFactory) {
+    return new GroupQueueComponent(connectionFactory);
   }
 
   @Bean

@@ -4,6 +4,7 @@ import io.taskqueue.component.TaskDispatcher;
 import io.taskqueue.config.TaskQueueProperties;
 import io.taskqueue.group.ResourceGroups;
 import io.taskqueue.task.TaskConstants;
+import io.taskqueue.task.TaskItem;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ public class RunningAttempts {
 
   /** One attempt of a task on this node. */
   public static final class Attempt {
+    private final TaskItem task;
     private final String id;
     private final String type;
     private final long fence;
@@ -51,16 +53,22 @@ public class RunningAttempts {
     private volatile Future<String> run;
     private volatile boolean released;
 
-    Attempt(String id, String type, long fence, Duration lease) {
-      this.id = id;
-      this.type = type;
-      this.fence = fence;
+    Attempt(TaskItem task, Duration lease) {
+      this.task = task;
+      this.id = task.id();
+      this.type = task.type();
+      this.fence = task.fence();
       this.leaseNanos = lease.toNanos();
       this.leaseDeadline = System.nanoTime() + leaseNanos;
     }
 
     public String id() {
       return id;
+    }
+
+    /** The task as acquired by this attempt. */
+    public TaskItem task() {
+      return task;
     }
 
     public String type() {
@@ -103,22 +111,30 @@ public class RunningAttempts {
     }
   }
 
-  /** Registers the attempt an acquire just won (headers TaskId, TaskType, TaskFence). */
-  public void begin(Exchange exchange) {
-    Message in = exchange.getIn();
-    Attempt attempt =
-        new Attempt(
-            in.getHeader(TaskConstants.ID, String.class),
-            in.getHeader(TaskConstants.TYPE, String.class),
-            in.getHeader(TaskConstants.FENCE, Long.class),
-            properties.getLease());
+  /** Registers the attempt an acquire just won; the heartbeat renews its lease from now on. */
+  public Attempt begin(TaskItem task) {
+    Attempt attempt = new Attempt(task, properties.getLease());
     running.put(attempt.key(), attempt);
+    return attempt;
+  }
+
+  /** The attempt of a worker exchange (exchange property {@link #ATTEMPT}). */
+  public static Attempt of(Exchange exchange) {
+    return exchange.getProperty(ATTEMPT, Attempt.class);
+  }
+
+  /** Makes {@code attempt} the attempt of a worker exchange. */
+  public static void attach(Exchange exchange, Attempt attempt) {
     exchange.setProperty(ATTEMPT, attempt);
   }
 
   /** The attempt's outcome is written, or given up: stop renewing its lease. */
   public void end(Exchange exchange) {
-    Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
+    end(exchange.getProperty(ATTEMPT, Attempt.class));
+  }
+
+  /** The attempt's outcome is written, or given up: stop renewing its lease. */
+  public void end(Attempt attempt) {
     if (attempt != null) {
       running.remove(attempt.key(), attempt);
     }
@@ -133,8 +149,8 @@ public class RunningAttempts {
   public void run(Exchange exchange) throws Exception {
     Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
     Message in = exchange.getIn();
-    String group = in.getHeader(TaskConstants.GROUP, String.class);
-    Future<String> run = dispatcher.start(exchange);
+    String group = attempt.task.group();
+    Future<String> run = dispatcher.start(attempt.task);
     attempt.run = run;
     if (attempt.released) {
       run.cancel(true); // released while the handler was being started

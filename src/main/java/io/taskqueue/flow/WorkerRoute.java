@@ -2,26 +2,37 @@ package io.taskqueue.flow;
 
 import static io.taskqueue.store.StoreDialect.sql;
 
+import io.taskqueue.component.GroupQueueConsumer;
+import io.taskqueue.component.GroupQueueConsumer.Delivery;
+import io.taskqueue.component.GroupQueueConsumer.GiveBack;
 import io.taskqueue.component.NoHandlerException;
+import io.taskqueue.flow.RunningAttempts.Attempt;
 import io.taskqueue.flow.RunningAttempts.AttemptReleasedException;
 import io.taskqueue.group.GroupSettings;
 import io.taskqueue.group.ResourceGroups;
+import io.taskqueue.metrics.FlowMetrics;
 import io.taskqueue.store.StoreDialect;
 import io.taskqueue.task.FailureText;
 import io.taskqueue.task.TaskConstants;
+import io.taskqueue.task.TaskItem;
 import io.taskqueue.task.TaskStatus;
 import io.taskqueue.task.Transition;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
+import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -29,20 +40,24 @@ import org.springframework.stereotype.Component;
 
 /**
  * One worker route per resource group ({@code worker-<group>}), consuming {@code
- * taskqueue.group.<group>} in a local JMS transaction with {@code concurrency} consumers.
+ * taskqueue.group.<group>} in batches ({@code groupqueue:}, one broker transaction per batch).
  *
- * <p>A delivery this node cannot run (it is shutting down, or no route here handles the message's
- * {@code TaskType}) is rolled back to the broker before anything is written: no attempt is spent,
- * and the broker offers it again (to another node, or here once the handler route runs).
+ * <p>A batch is acquired with one statement: {@code pending -> running} (attempts + 1, fence + 1,
+ * owner, lease) for every delivered task that is still pending, and each task won goes to the
+ * group's handler threads ({@link GroupWorkers}); the broker transaction commits once the acquire
+ * did. A delivery that loses the compare-and-set is a duplicate or a cancelled task: acknowledged
+ * and skipped, the handler never runs.
  *
- * <p>Acquire is one compare-and-set ({@code pending -> running}, attempts + 1, fence + 1, owner,
- * lease). A delivery that loses it is a duplicate or a cancelled task: acknowledged and skipped,
- * the handler never runs. A won delivery registers its attempt in {@link RunningAttempts} (the
- * heartbeat renews its lease from then on), runs the handler route {@code task:<type>} on a handler
- * thread for at most its handler timeout, and completes with a compare-and-set fenced by the
- * attempt's fencing token; a handler failure goes through the dead-letter channel to {@code
- * direct:task-failure}. A database error while completing is retried while the lease is still this
- * node's: the handler does not run again for it.
+ * <p>A message this node cannot run now (it is shutting down, no route here handles its {@code
+ * TaskType}, or its task row is not visible yet because its enqueue has not committed) goes back on
+ * the queue, delayed, in the same broker transaction (see {@link GroupQueueConsumer}): no attempt
+ * is spent, and the broker offers it again, to another node or to this one later.
+ *
+ * <p>On a handler thread each task registers its attempt in {@link RunningAttempts} (the heartbeat
+ * renews its lease from the acquire on), runs the handler route {@code task:<type>} for at most its
+ * handler timeout, and hands a success to {@link Completions}, which writes results in batches,
+ * fenced by the attempt's token; a handler failure goes through the dead-letter channel to {@code
+ * direct:task-failure}.
  */
 @Component
 public class WorkerRoute extends RouteBuilder {
@@ -50,9 +65,9 @@ public class WorkerRoute extends RouteBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerRoute.class);
 
   /**
-   * A message whose task row is not visible yet (its enqueue transaction has not committed) is
-   * rolled back to the broker, which redelivers it within a second. From this delivery on the
-   * worker also asks the database whether that enqueue could still commit.
+   * A message whose task row is not visible yet (its enqueue transaction has not committed) goes
+   * back to the queue and comes again within a second. From this offer on the worker also asks the
+   * database whether that enqueue could still commit.
    */
   static final int CHECK_UNKNOWN_TASK_AFTER_DELIVERIES = 10;
 
@@ -64,107 +79,94 @@ public class WorkerRoute extends RouteBuilder {
    */
   static final Duration UNKNOWN_TASK_CLOCK_MARGIN = Duration.ofMinutes(5);
 
+  /** How long a message this node declines waits before the broker offers it again. */
+  static final long DECLINE_DELAY_MILLIS = 1000;
+
   private static final String SUCCEEDED = "TaskqueueHandlerSucceeded";
   private static final String OPEN_TRANSACTIONS = "TaskOpenTransactions";
+  private static final String CANDIDATES = "TaskqueueCandidates";
+  private static final String UNACQUIRED = "TaskqueueUnacquired";
+  private static final String UNKNOWN = "TaskqueueUnknown";
 
   private final ResourceGroups groups;
   private final StoreDialect dialect;
   private final FlowSupport flow;
   private final RunningAttempts attempts;
+  private final Completions completions;
+  private final Map<String, GroupWorkers> workers = new ConcurrentHashMap<>();
   private final Set<String> typesWarnedAbout = ConcurrentHashMap.newKeySet();
 
   public WorkerRoute(
-      ResourceGroups groups, StoreDialect dialect, FlowSupport flow, RunningAttempts attempts) {
+      ResourceGroups groups,
+      StoreDialect dialect,
+      FlowSupport flow,
+      RunningAttempts attempts,
+      Completions completions) {
     this.groups = groups;
     this.dialect = dialect;
     this.flow = flow;
     this.attempts = attempts;
+    this.completions = completions;
   }
 
   @Override
   public void configure() {
     for (String group : groups.names()) {
       GroupSettings settings = groups.settings(group);
-      int consumers = settings.effectiveConcurrency();
-      from("jms:queue:"
+      GroupWorkers groupWorkers =
+          new GroupWorkers(group, settings.effectiveConcurrency(), settings.effectivePrefetch());
+      workers.put(group, groupWorkers);
+      String slots = "taskqueueSlots-" + group;
+      getContext().getRegistry().bind(slots, groupWorkers);
+      from("groupqueue:"
               + ResourceGroups.queueOf(group)
-              + "?transacted=true&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER"
-              + "&disableReplyTo=true&errorHandlerLoggingLevel=DEBUG&errorHandlerLogStackTrace=false"
-              + "&concurrentConsumers="
-              + consumers
-              + "&maxConcurrentConsumers="
-              + consumers)
+              + "?maxBatch="
+              + settings.effectiveReceiveBatch()
+              + "&receivers="
+              + settings.effectiveReceivers()
+              + "&slots="
+              + slots)
           .routeId("worker-" + group)
-          // the database is unreachable: roll the delivery back (nothing was written, no attempt
+          // the database is unreachable: roll the batch back (nothing was written, no attempt
           // spent); the broker offers it again after its redelivery delay
           .onException(SQLException.class, DataAccessException.class)
           .handled(false)
           .logExhausted(false)
           .process(WorkerRoute::logDatabaseDown)
           .end()
-          .onException(RedeliverException.class)
-          .handled(false)
-          .logExhausted(false)
-          .logStackTrace(false)
-          .end()
-          .setHeader(TaskConstants.ID, body())
-          .setHeader(TaskConstants.GROUP, constant(group))
-          .process(FlowSupport::clearBody)
-          .filter(e -> attempts.declines(e.getIn().getHeader(TaskConstants.TYPE, String.class)))
-          .process(this::decline)
-          .end()
+          .setVariable("group", constant(group))
+          .process(this::sortDeliveries)
+          .filter(e -> !candidates(e).isEmpty())
           .process(flow::lease)
           .process(Transition.of(TaskStatus.PENDING, TaskStatus.RUNNING))
+          .process(e -> e.getIn().setHeader(TaskConstants.IDS, ids(candidates(e))))
           .to(
               dialect.dialectSql(
-                  "acquire", "outputType=SelectOne&outputHeader=" + TaskConstants.ACQUIRED))
-          .choice()
-          .when(header(TaskConstants.ACQUIRED).isNull())
-          .to("direct:skip-delivery")
-          .otherwise()
-          .process(WorkerRoute::unpackAcquired)
-          .to("direct:execute")
+                  "acquire", "outputType=SelectList&outputHeader=" + TaskConstants.ACQUIRED))
+          .process(e -> handOff(e, group, groupWorkers))
+          .filter(e -> !unacquired(e).isEmpty())
+          .process(e -> e.getIn().setHeader(TaskConstants.IDS, ids(unacquired(e))))
+          .to(
+              sql(
+                  "task_statuses",
+                  "outputType=SelectList&outputHeader=" + TaskConstants.CURRENT_STATUS))
+          .process(this::sortUnacquired)
+          .split(exchangeProperty(UNKNOWN))
+          .to("direct:unknown-task")
+          .end()
+          .end()
           .end();
     }
 
-    from("direct:skip-delivery")
-        .routeId("skip-delivery")
-        .onException(RedeliverException.class)
-        .handled(false)
-        .logExhausted(false)
-        .logStackTrace(false)
-        .end()
-        .to(sql("task_status", "outputType=SelectOne&outputHeader=" + TaskConstants.CURRENT_STATUS))
-        .choice()
-        // pending: the enqueue committed between our UPDATE and this read; missing: not committed
-        // yet. Either way the broker redelivers the message shortly and the next try acquires it.
-        .when(
-            e ->
-                TaskStatus.PENDING.dbValue().equals(currentStatus(e))
-                    || (currentStatus(e) == null
-                        && deliveryCount(e) < CHECK_UNKNOWN_TASK_AFTER_DELIVERIES))
-        .throwException(RedeliverException.class, "Task ${header.TaskId} is not acquirable yet")
-        .when(header(TaskConstants.CURRENT_STATUS).isNull())
-        .to("direct:unknown-task")
-        .otherwise()
-        .log(
-            LoggingLevel.DEBUG,
-            "Skipping a delivery of task ${header.TaskId}: it is ${header.TaskCurrentStatus}")
-        .to("bean:flowMetrics?method=skippedDelivery")
-        .end();
-
-    // A message whose task row is still missing after many deliveries: its enqueue may still be
+    // A message whose task row is still missing after many offers: its enqueue may still be
     // committing (a slow commit, a frozen node) or may have been rolled back (a crash between the
     // broker commit and the database commit). It is dropped only when no transaction that could be
     // that enqueue is still open, and the row is still missing after that check.
     from("direct:unknown-task")
         .routeId("unknown-task")
-        .onException(RedeliverException.class)
-        .handled(false)
-        .logExhausted(false)
-        .logStackTrace(false)
-        .end()
+        .setVariable("delivery", body())
         .process(WorkerRoute::openTransactionCutoff)
+        .setBody(constant(null))
         .to(
             dialect.dialectSql(
                 "open_transactions", "outputType=SelectOne&outputHeader=" + OPEN_TRANSACTIONS))
@@ -174,9 +176,7 @@ public class WorkerRoute extends RouteBuilder {
             e ->
                 currentStatus(e) != null
                     || e.getIn().getHeader(OPEN_TRANSACTIONS, 0L, Long.class) > 0)
-        .throwException(
-            RedeliverException.class,
-            "Task ${header.TaskId} is not visible yet; its enqueue may still commit")
+        .process(e -> giveBack(e, e.getVariable("delivery", Delivery.class), 1000))
         .otherwise()
         .log(
             LoggingLevel.WARN,
@@ -186,7 +186,6 @@ public class WorkerRoute extends RouteBuilder {
 
     from("direct:execute")
         .routeId("execute")
-        .process(attempts::begin)
         .doTry()
         .to("direct:run-handler")
         .filter(exchangeProperty(SUCCEEDED).isEqualTo(true))
@@ -194,7 +193,10 @@ public class WorkerRoute extends RouteBuilder {
         .end()
         .endDoTry()
         .doFinally()
+        // a success ends its attempt once its result is written (Completions)
+        .filter(exchangeProperty(Completions.HANDED_OVER).isNull())
         .process(attempts::end)
+        .end()
         .end();
 
     from("direct:run-handler")
@@ -228,36 +230,19 @@ public class WorkerRoute extends RouteBuilder {
         .process(attempts::run)
         .setProperty(SUCCEEDED, constant(true));
 
-    // the handler succeeded: its result must be written. A database error is retried (the handler
-    // is not run again) while this node still holds the lease; the write is fenced, so it can never
-    // overwrite a newer attempt
-    from("direct:complete")
-        .routeId("complete")
-        .onException(Exception.class)
-        .retryWhile(method(attempts, "leaseHeld"))
-        .redeliveryDelay(200)
-        .useExponentialBackOff()
-        .backOffMultiplier(2)
-        .maximumRedeliveryDelay(5000)
-        .retryAttemptedLogLevel(LoggingLevel.WARN)
-        .logRetryStackTrace(false)
-        .logStackTrace(false)
-        .handled(false)
-        .end()
-        .process(flow::stamp)
-        .process(Transition.of(TaskStatus.RUNNING, TaskStatus.COMPLETED))
-        .to(sql("complete", ""))
-        .choice()
-        .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
-        .log(
-            LoggingLevel.WARN,
-            "Discarded the result of task ${header.TaskId} attempt ${header.TaskAttempt}: its lease"
-                + " was rescued and the task belongs to another attempt now")
-        .to("bean:flowMetrics?method=staleAttempt")
-        .otherwise()
-        .setHeader(TaskConstants.EVENT, constant("task.completed"))
-        .wireTap("direct:task-event")
-        .end();
+    // the handler succeeded: its result is written in a batch with others (Completions), fenced,
+    // so it can never overwrite a newer attempt; a failed write is retried while the lease holds
+    from("direct:complete").routeId("complete").process(completions::submit);
+
+    // running -> completed for a batch of results: one JDBC batch, one commit
+    from("direct:complete-batch")
+        .routeId("complete-batch")
+        .transacted("dbTx")
+        .to(sql("complete", "batch=true"));
+
+    from("direct:completed-fences")
+        .routeId("completed-fences")
+        .to(sql("completed_fences", "outputType=SelectList"));
 
     // running -> pending without spending an attempt (TaskReason says why), fenced
     from("direct:release")
@@ -273,36 +258,193 @@ public class WorkerRoute extends RouteBuilder {
         .end();
   }
 
-  /** Hands the delivery back to the broker: this node is stopping or lacks the handler. */
-  private void decline(Exchange exchange) {
-    String type = exchange.getIn().getHeader(TaskConstants.TYPE, String.class);
-    if (attempts.isDraining()) {
-      throw new RedeliverException("This node is shutting down");
+  /**
+   * Splits a received batch: messages this node cannot run now go back on the queue (it is shutting
+   * down, or no route here handles their type); the rest are the acquire's candidates.
+   */
+  private void sortDeliveries(Exchange exchange) {
+    @SuppressWarnings("unchecked")
+    List<Delivery> batch = exchange.getIn().getBody(List.class);
+    List<Delivery> candidates = new ArrayList<>(batch.size());
+    // created here, on the batch's exchange: the split of unknown tasks adds to this same list
+    exchange.setProperty(GroupQueueConsumer.GIVE_BACK, new ArrayList<GiveBack>());
+    for (Delivery delivery : batch) {
+      if (attempts.declines(delivery.type())) {
+        warnDeclined(delivery.type());
+        giveBack(exchange, delivery, DECLINE_DELAY_MILLIS);
+      } else {
+        candidates.add(delivery);
+      }
     }
-    if (typesWarnedAbout.add(type)) {
+    exchange.setProperty(CANDIDATES, candidates);
+    exchange.getIn().setBody(null);
+  }
+
+  private void warnDeclined(String type) {
+    if (!attempts.isDraining() && typesWarnedAbout.add(String.valueOf(type))) {
       LOG.warn(
           "No handler route for task type '{}' on this node: its tasks are left to nodes that"
               + " have one (add a route from task:{} to run them here)",
           type,
           type);
     }
-    throw new RedeliverException("No handler for " + type + " on this node");
   }
 
-  private static void unpackAcquired(Exchange exchange) {
+  /** Starts every task the acquire won on the group's handler threads. */
+  private void handOff(Exchange exchange, String group, GroupWorkers groupWorkers) {
     Message in = exchange.getIn();
-    Map<?, ?> row = in.getHeader(TaskConstants.ACQUIRED, Map.class);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = in.getHeader(TaskConstants.ACQUIRED, List.class);
     in.removeHeader(TaskConstants.ACQUIRED);
-    in.setHeader(TaskConstants.TYPE, row.get("type"));
-    in.setHeader(TaskConstants.PAYLOAD, row.get("payload"));
-    in.setHeader(TaskConstants.ATTEMPT, ((Number) row.get("attempts")).intValue());
-    in.setHeader(TaskConstants.MAX_ATTEMPTS, ((Number) row.get("max_attempts")).intValue());
-    in.setHeader(TaskConstants.FENCE, ((Number) row.get("fence")).longValue());
+    Map<String, Delivery> byId = new HashMap<>();
+    for (Delivery delivery : candidates(exchange)) {
+      byId.put(delivery.id(), delivery);
+    }
+    for (Map<String, Object> row : rows) {
+      String id = String.valueOf(row.get("id"));
+      byId.remove(id);
+      TaskItem task =
+          new TaskItem(
+              id,
+              (String) row.get("type"),
+              group,
+              ((Number) row.get("priority")).intValue(),
+              FlowSupport.timestamp(row.get("run_at")),
+              ((Number) row.get("attempts")).intValue(),
+              ((Number) row.get("fence")).longValue(),
+              ((Number) row.get("max_attempts")).intValue(),
+              (String) row.get("payload"));
+      Attempt attempt = attempts.begin(task);
+      groupWorkers.run(task, t -> execute(attempt));
+    }
+    exchange.setProperty(GroupQueueConsumer.SLOTS_USED, rows.size());
+    exchange.setProperty(UNACQUIRED, new ArrayList<>(byId.values()));
+  }
+
+  /**
+   * The deliveries the acquire did not win: a pending task (its enqueue committed just now) or a
+   * missing one (not committed yet) comes again; after many offers a missing one is checked against
+   * the open transactions. A task in any other state was run or cancelled already: the delivery is
+   * a duplicate and is acknowledged.
+   */
+  private void sortUnacquired(Exchange exchange) {
+    Message in = exchange.getIn();
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = in.getHeader(TaskConstants.CURRENT_STATUS, List.class);
+    in.removeHeader(TaskConstants.CURRENT_STATUS);
+    Map<String, String> status = new HashMap<>();
+    for (Map<String, Object> row : rows) {
+      status.put(String.valueOf(row.get("id")), (String) row.get("status"));
+    }
+    List<Delivery> unknown = new ArrayList<>();
+    for (Delivery delivery : unacquired(exchange)) {
+      String current = status.get(delivery.id());
+      if (TaskStatus.PENDING.dbValue().equals(current)
+          || (current == null && delivery.deliveries() < CHECK_UNKNOWN_TASK_AFTER_DELIVERIES)) {
+        giveBack(exchange, delivery, notVisibleDelay(delivery.deliveries()));
+      } else if (current == null) {
+        unknown.add(delivery);
+      } else {
+        LOG.debug("Skipping a delivery of task {}: it is {}", delivery.id(), current);
+        metrics(exchange).skippedDelivery();
+      }
+    }
+    exchange.setProperty(UNKNOWN, unknown);
+  }
+
+  /** 25 ms, doubling per offer, at most a second: the broker's own redelivery back-off. */
+  static long notVisibleDelay(int offers) {
+    return Math.min(1000, 25L << Math.min(6, Math.max(0, offers - 1)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void giveBack(Exchange exchange, Delivery delivery, long delayMillis) {
+    exchange
+        .getProperty(GroupQueueConsumer.GIVE_BACK, List.class)
+        .add(new GiveBack(delivery, delayMillis));
+  }
+
+  /** Runs one acquired task on the handler thread that calls it. */
+  private void execute(Attempt attempt) {
+    TaskItem task = attempt.task();
+    Exchange exchange = new DefaultExchange(getContext());
+    exchange.setVariable(TaskItem.VARIABLE, task);
+    RunningAttempts.attach(exchange, attempt);
+    Message in = exchange.getIn();
+    // the failure route's statement parameters
+    in.setHeader(TaskConstants.ID, task.id());
+    in.setHeader(TaskConstants.TYPE, task.type());
+    in.setHeader(TaskConstants.GROUP, task.group());
+    in.setHeader(TaskConstants.PRIORITY, task.priority());
+    in.setHeader(TaskConstants.ATTEMPT, task.attempt());
+    in.setHeader(TaskConstants.MAX_ATTEMPTS, task.maxAttempts());
+    in.setHeader(TaskConstants.FENCE, task.fence());
+    if (attempts.isDraining() || attempt.released()) {
+      // acquired, but the node stops before a thread was free: back to pending, no attempt spent
+      in.setHeader(TaskConstants.REASON, "shutdown");
+      producer().send("direct:release", exchange);
+      attempts.end(attempt);
+      return;
+    }
+    producer().send("direct:execute", exchange);
+    if (exchange.getException() != null) {
+      LOG.error("Task {} could not be run", task.id(), exchange.getException());
+      attempts.end(attempt);
+    }
+  }
+
+  private org.apache.camel.ProducerTemplate producer() {
+    org.apache.camel.ProducerTemplate p = producer;
+    if (p == null) {
+      synchronized (this) {
+        if (producer == null) {
+          producer = getContext().createProducerTemplate();
+        }
+        p = producer;
+      }
+    }
+    return p;
+  }
+
+  private volatile org.apache.camel.ProducerTemplate producer;
+
+  private static FlowMetrics metrics(Exchange exchange) {
+    return exchange.getContext().getRegistry().findSingleByType(FlowMetrics.class);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Delivery> candidates(Exchange exchange) {
+    return exchange.getProperty(CANDIDATES, List.class);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Delivery> unacquired(Exchange exchange) {
+    return exchange.getProperty(UNACQUIRED, List.class);
+  }
+
+  private static List<UUID> ids(List<Delivery> deliveries) {
+    List<UUID> ids = new ArrayList<>(deliveries.size());
+    for (Delivery delivery : deliveries) {
+      ids.add(UUID.fromString(delivery.id()));
+    }
+    return ids;
+  }
+
+  /** The group's handler threads on this node. */
+  public GroupWorkers workers(String group) {
+    return workers.get(group);
+  }
+
+  @jakarta.annotation.PreDestroy
+  void closeWorkers() {
+    workers.values().forEach(GroupWorkers::close);
   }
 
   private static void openTransactionCutoff(Exchange exchange) {
-    Long sent = exchange.getIn().getHeader("JMSTimestamp", Long.class);
-    long sentAt = sent == null || sent <= 0 ? System.currentTimeMillis() : sent;
+    Delivery delivery = exchange.getVariable("delivery", Delivery.class);
+    long sent = delivery.sentAt();
+    long sentAt = sent <= 0 ? System.currentTimeMillis() : sent;
+    exchange.getIn().setHeader(TaskConstants.ID, delivery.id());
     exchange
         .getIn()
         .setHeader(
@@ -312,18 +454,12 @@ public class WorkerRoute extends RouteBuilder {
   private static void logDatabaseDown(Exchange exchange) {
     Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     LOG.warn(
-        "Database unavailable; the delivery of task {} goes back to the broker: {}",
-        exchange.getIn().getHeader(TaskConstants.ID),
+        "Database unavailable; a batch of deliveries goes back to the broker: {}",
         FailureText.describe(error));
   }
 
   private static String currentStatus(Exchange exchange) {
     return exchange.getIn().getHeader(TaskConstants.CURRENT_STATUS, String.class);
-  }
-
-  private static int deliveryCount(Exchange exchange) {
-    Integer count = exchange.getIn().getHeader(TaskConstants.DELIVERY_COUNT, Integer.class);
-    return count == null ? 1 : count;
   }
 
   /** Rolls a delivery back so the broker redelivers it later. */

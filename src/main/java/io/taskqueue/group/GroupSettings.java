@@ -24,6 +24,58 @@ public class GroupSettings {
    */
   private Duration handlerTimeout = Duration.ofMinutes(30);
 
+  /**
+   * Tasks this node acquires ahead of a free handler thread, so the broker and the database are
+   * worked in batches (strict ordering: none). A prefetched task holds its lease (the heartbeat
+   * renews it) and starts as soon as a thread is free, highest priority first.
+   */
+  private int prefetch = 32;
+
+  /** The most messages one broker transaction (and one acquire statement) takes. */
+  private int receiveBatch = 100;
+
+  /** Threads receiving from the group's queue on each node (strict ordering: one). */
+  private int receivers = 2;
+
+  public int getPrefetch() {
+    return prefetch;
+  }
+
+  public void setPrefetch(int prefetch) {
+    this.prefetch = prefetch;
+  }
+
+  public int getReceiveBatch() {
+    return receiveBatch;
+  }
+
+  public void setReceiveBatch(int receiveBatch) {
+    this.receiveBatch = receiveBatch;
+  }
+
+  public int getReceivers() {
+    return receivers;
+  }
+
+  public void setReceivers(int receivers) {
+    this.receivers = receivers;
+  }
+
+  /** Prefetch actually used: strict ordering takes one task at a time. */
+  public int effectivePrefetch() {
+    return ordering == Ordering.STRICT ? 0 : Math.max(0, prefetch);
+  }
+
+  /** Receive batch actually used: strict ordering takes one message at a time. */
+  public int effectiveReceiveBatch() {
+    return ordering == Ordering.STRICT ? 1 : Math.max(1, receiveBatch);
+  }
+
+  /** Receivers actually started: strict ordering means exactly one. */
+  public int effectiveReceivers() {
+    return ordering == Ordering.STRICT ? 1 : Math.max(1, receivers);
+  }
+
   public int getConcurrency() {
     return concurrency;
   }

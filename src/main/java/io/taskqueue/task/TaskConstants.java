@@ -9,6 +9,10 @@ public final class TaskConstants {
 
   public static final String PREFIX = "Task";
   public static final String ID = "TaskId";
+
+  /** A batch step's task ids ({@code java.util.UUID}s), bound as {@code :#in:TaskIds}. */
+  public static final String IDS = "TaskIds";
+
   public static final String TYPE = "TaskType";
   public static final String GROUP = "TaskGroup";
   public static final String PRIORITY = "TaskPriority";

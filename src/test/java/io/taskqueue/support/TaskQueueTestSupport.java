@@ -159,4 +159,13 @@ public abstract class TaskQueueTestSupport {
   protected Map<String, Object> row(String id) {
     return jdbc.queryForMap("SELECT * FROM tasks WHERE id = CAST(? AS UUID)", id);
   }
+
+  /**
+   * How often a waiting task message was offered to a worker: the broker's delivery count plus the
+   * times a worker gave a copy of it back to the queue ({@code TaskGivenBack}).
+   */
+  protected static int offers(org.apache.activemq.artemis.core.server.MessageReference ref) {
+    Object given = ref.getMessage().getObjectProperty("TaskGivenBack");
+    return ref.getDeliveryCount() + (given instanceof Number n ? n.intValue() : 0);
+  }
 }
