@@ -9,6 +9,9 @@ import io.taskqueue.task.TaskItem;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -82,6 +85,81 @@ public class TaskDispatcher implements AutoCloseable {
         });
   }
 
+  /** Whether the handler of {@code type} on this node is a batch handler ({@code ?batch=true}). */
+  public boolean isBatch(String type) {
+    TaskConsumer handler = type == null ? null : component.handler(type);
+    return handler != null && handler.getEndpoint().isBatch();
+  }
+
+  /**
+   * Starts a batch handler with tasks of one type: the body is the list of their payloads, the
+   * header {@code TaskIds} their ids in the same order. The future's value has one element per
+   * task, in order: the result as JSON text, or the {@link Throwable} that failed that task.
+   *
+   * @throws NoHandlerException when no route consumes {@code task:<type>} on this node
+   */
+  public Future<List<Object>> startBatch(List<TaskItem> tasks) throws Exception {
+    String type = tasks.get(0).type();
+    TaskConsumer handler = component.handler(type);
+    if (handler == null) {
+      throw new NoHandlerException(type);
+    }
+    Exchange run = handler.getEndpoint().createExchange();
+    Message msg = run.getIn();
+    List<Object> payloads = new ArrayList<>(tasks.size());
+    List<String> ids = new ArrayList<>(tasks.size());
+    List<Integer> attempts = new ArrayList<>(tasks.size());
+    for (TaskItem task : tasks) {
+      payloads.add(json.readValue(task.payload(), Object.class));
+      ids.add(task.id());
+      attempts.add(task.attempt());
+    }
+    msg.setBody(payloads);
+    msg.setHeader(TaskConstants.IDS, ids);
+    msg.setHeader(TaskConstants.TYPE, type);
+    msg.setHeader(TaskConstants.GROUP, tasks.get(0).group());
+    msg.setHeader(TaskConstants.ATTEMPTS, attempts);
+    msg.setHeader(TaskConstants.BATCH_SIZE, tasks.size());
+    return runs.submit(
+        () -> {
+          handler.getProcessor().process(run);
+          if (run.getException() != null) {
+            throw run.getException();
+          }
+          return results(run.getMessage().getBody(), tasks.size(), type);
+        });
+  }
+
+  private List<Object> results(Object body, int expected, String type) throws Exception {
+    List<?> list;
+    if (body instanceof List<?> l) {
+      list = l;
+    } else if (body instanceof Object[] array) {
+      list = Arrays.asList(array);
+    } else {
+      throw new IllegalStateException(
+          "The batch handler of "
+              + type
+              + " must end with a list of one result per task, not "
+              + (body == null ? "null" : body.getClass().getName()));
+    }
+    if (list.size() != expected) {
+      throw new IllegalStateException(
+          "The batch handler of "
+              + type
+              + " returned "
+              + list.size()
+              + " results for "
+              + expected
+              + " tasks");
+    }
+    List<Object> results = new ArrayList<>(expected);
+    for (Object item : list) {
+      results.add(item instanceof Throwable failed ? failed : toJson(item));
+    }
+    return results;
+  }
+
   /** The headers a handler route sees: the documented contract. */
   static void handlerHeaders(Message msg, TaskItem task) {
     msg.setHeader(TaskConstants.ID, task.id());
@@ -96,7 +174,7 @@ public class TaskDispatcher implements AutoCloseable {
    * interrupted and a {@link HandlerTimeoutException} thrown; a handler exception is rethrown as it
    * is. A run cancelled by someone else throws {@link CancellationException}.
    */
-  public String await(Future<String> run, String type, Duration timeout) throws Exception {
+  public <T> T await(Future<T> run, String type, Duration timeout) throws Exception {
     try {
       return timeout == null ? run.get() : run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException late) {

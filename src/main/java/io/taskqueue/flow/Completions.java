@@ -86,6 +86,13 @@ public class Completions {
     submit(new Completion(attempt, result, 0));
   }
 
+  /**
+   * Hands a succeeded attempt's result (JSON text) to the writer; the attempt ends once written.
+   */
+  public void submit(Attempt attempt, String result) {
+    submit(new Completion(attempt, result, 0));
+  }
+
   private void submit(Completion completion) {
     writer
         .submit(completion)

@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 public final class GroupWorkers implements ReceiveSlots, AutoCloseable {
 
   private final Semaphore slots;
+  private final Semaphore batchRoom;
   private final ThreadPoolExecutor threads;
   private final AtomicLong sequence = new AtomicLong();
 
@@ -51,8 +52,12 @@ public final class GroupWorkers implements ReceiveSlots, AutoCloseable {
     }
   }
 
-  public GroupWorkers(String group, int concurrency, int prefetch) {
+  /**
+   * @param batchRoom how many tasks may wait in the group's batch aggregator or run in batches
+   */
+  public GroupWorkers(String group, int concurrency, int prefetch, int batchRoom) {
     this.slots = new Semaphore(concurrency + Math.max(0, prefetch));
+    this.batchRoom = new Semaphore(Math.max(1, batchRoom));
     AtomicInteger n = new AtomicInteger();
     this.threads =
         new ThreadPoolExecutor(
@@ -88,6 +93,20 @@ public final class GroupWorkers implements ReceiveSlots, AutoCloseable {
   /** Runs an acquired task (whose slot the receiver took) on a handler thread. */
   public void run(TaskItem task, Consumer<TaskItem> handler) {
     threads.execute(new Job(task, handler));
+  }
+
+  /**
+   * Waits for room in the group's batches for one more task. A handler thread waits here before it
+   * hands a task to the batch aggregator, so while the batches are full the receivers stop taking
+   * messages (the thread's slot stays taken).
+   */
+  public void enterBatch() throws InterruptedException {
+    batchRoom.acquire();
+  }
+
+  /** A batched task's outcome was handed on: its room is free again. */
+  public void leaveBatch(int tasks) {
+    batchRoom.release(tasks);
   }
 
   /** Tasks acquired and waiting for a handler thread. */

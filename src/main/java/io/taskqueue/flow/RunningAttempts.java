@@ -50,7 +50,7 @@ public class RunningAttempts {
     private final long fence;
     private final long leaseNanos;
     private volatile long leaseDeadline;
-    private volatile Future<String> run;
+    private volatile Future<?> run;
     private volatile boolean released;
 
     Attempt(TaskItem task, Duration lease) {
@@ -92,7 +92,7 @@ public class RunningAttempts {
     /** The task went back to pending; the handler is interrupted and its outcome never written. */
     void release() {
       released = true;
-      Future<String> r = run;
+      Future<?> r = run;
       if (r != null) {
         r.cancel(true);
       }
@@ -100,6 +100,14 @@ public class RunningAttempts {
 
     boolean released() {
       return released;
+    }
+
+    /** The handler run of this attempt (a batch's run is shared by its attempts). */
+    void running(Future<?> handlerRun) {
+      this.run = handlerRun;
+      if (released) {
+        handlerRun.cancel(true); // released while the handler was being started
+      }
     }
 
     String key() {

@@ -6,6 +6,7 @@ import io.taskqueue.component.GroupQueueConsumer;
 import io.taskqueue.component.GroupQueueConsumer.Delivery;
 import io.taskqueue.component.GroupQueueConsumer.GiveBack;
 import io.taskqueue.component.NoHandlerException;
+import io.taskqueue.component.TaskDispatcher;
 import io.taskqueue.flow.RunningAttempts.Attempt;
 import io.taskqueue.flow.RunningAttempts.AttemptReleasedException;
 import io.taskqueue.group.GroupSettings;
@@ -93,6 +94,7 @@ public class WorkerRoute extends RouteBuilder {
   private final FlowSupport flow;
   private final RunningAttempts attempts;
   private final Completions completions;
+  private final TaskDispatcher dispatcher;
   private final Map<String, GroupWorkers> workers = new ConcurrentHashMap<>();
   private final Set<String> typesWarnedAbout = ConcurrentHashMap.newKeySet();
 
@@ -101,7 +103,9 @@ public class WorkerRoute extends RouteBuilder {
       StoreDialect dialect,
       FlowSupport flow,
       RunningAttempts attempts,
-      Completions completions) {
+      Completions completions,
+      TaskDispatcher dispatcher) {
+    this.dispatcher = dispatcher;
     this.groups = groups;
     this.dialect = dialect;
     this.flow = flow;
@@ -114,7 +118,11 @@ public class WorkerRoute extends RouteBuilder {
     for (String group : groups.names()) {
       GroupSettings settings = groups.settings(group);
       GroupWorkers groupWorkers =
-          new GroupWorkers(group, settings.effectiveConcurrency(), settings.effectivePrefetch());
+          new GroupWorkers(
+              group,
+              settings.effectiveConcurrency(),
+              settings.effectivePrefetch(),
+              Math.max(1, settings.getBatch().getSize()) * settings.effectiveConcurrency());
       workers.put(group, groupWorkers);
       String slots = "taskqueueSlots-" + group;
       getContext().getRegistry().bind(slots, groupWorkers);
@@ -364,26 +372,22 @@ public class WorkerRoute extends RouteBuilder {
         .add(new GiveBack(delivery, delayMillis));
   }
 
-  /** Runs one acquired task on the handler thread that calls it. */
+  /**
+   * Runs one acquired task on the handler thread that calls it, or hands it to the group's batch
+   * aggregator when its handler is a batch handler.
+   */
   private void execute(Attempt attempt) {
     TaskItem task = attempt.task();
-    Exchange exchange = new DefaultExchange(getContext());
-    exchange.setVariable(TaskItem.VARIABLE, task);
-    RunningAttempts.attach(exchange, attempt);
-    Message in = exchange.getIn();
-    // the failure route's statement parameters
-    in.setHeader(TaskConstants.ID, task.id());
-    in.setHeader(TaskConstants.TYPE, task.type());
-    in.setHeader(TaskConstants.GROUP, task.group());
-    in.setHeader(TaskConstants.PRIORITY, task.priority());
-    in.setHeader(TaskConstants.ATTEMPT, task.attempt());
-    in.setHeader(TaskConstants.MAX_ATTEMPTS, task.maxAttempts());
-    in.setHeader(TaskConstants.FENCE, task.fence());
+    Exchange exchange = exchangeFor(attempt);
     if (attempts.isDraining() || attempt.released()) {
       // acquired, but the node stops before a thread was free: back to pending, no attempt spent
-      in.setHeader(TaskConstants.REASON, "shutdown");
+      exchange.getIn().setHeader(TaskConstants.REASON, "shutdown");
       producer().send("direct:release", exchange);
       attempts.end(attempt);
+      return;
+    }
+    if (dispatcher.isBatch(task.type())) {
+      collect(attempt, exchange);
       return;
     }
     producer().send("direct:execute", exchange);
@@ -391,6 +395,58 @@ public class WorkerRoute extends RouteBuilder {
       LOG.error("Task {} could not be run", task.id(), exchange.getException());
       attempts.end(attempt);
     }
+  }
+
+  /** Hands a task to its group's batch aggregator, waiting while the group's batches are full. */
+  private void collect(Attempt attempt, Exchange exchange) {
+    GroupWorkers room = workers.get(attempt.task().group());
+    try {
+      room.enterBatch();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      attempts.end(attempt); // the node stops: the lease runs out and the rescue hands it on
+      return;
+    }
+    producer().send(BatchRoute.collector(attempt.task().group()), exchange);
+    if (exchange.getException() != null) {
+      room.leaveBatch(1);
+      fail(attempt, exchange.getException());
+    }
+  }
+
+  /** Fails one attempt through the failure route (retry or dead letter), then ends it. */
+  void fail(Attempt attempt, Throwable failure) {
+    Exchange exchange = exchangeFor(attempt);
+    exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+    try {
+      producer().send("direct:task-failure", exchange);
+      if (exchange.getException() != null) {
+        LOG.warn(
+            "Could not record the failure of task {}: {}; its lease runs out and the rescue hands"
+                + " it on",
+            attempt.id(),
+            FailureText.describe(exchange.getException()));
+      }
+    } finally {
+      attempts.end(attempt);
+    }
+  }
+
+  /** A worker exchange for an attempt: its task, and the failure route's statement parameters. */
+  private Exchange exchangeFor(Attempt attempt) {
+    TaskItem task = attempt.task();
+    Exchange exchange = new DefaultExchange(getContext());
+    exchange.setVariable(TaskItem.VARIABLE, task);
+    RunningAttempts.attach(exchange, attempt);
+    Message in = exchange.getIn();
+    in.setHeader(TaskConstants.ID, task.id());
+    in.setHeader(TaskConstants.TYPE, task.type());
+    in.setHeader(TaskConstants.GROUP, task.group());
+    in.setHeader(TaskConstants.PRIORITY, task.priority());
+    in.setHeader(TaskConstants.ATTEMPT, task.attempt());
+    in.setHeader(TaskConstants.MAX_ATTEMPTS, task.maxAttempts());
+    in.setHeader(TaskConstants.FENCE, task.fence());
+    return exchange;
   }
 
   private org.apache.camel.ProducerTemplate producer() {

@@ -37,6 +37,47 @@ public class GroupSettings {
   /** Threads receiving from the group's queue on each node (strict ordering: one). */
   private int receivers = 2;
 
+  /** How batch handlers ({@code task:<type>?batch=true}) of this group get their tasks. */
+  private Batch batch = new Batch();
+
+  public Batch getBatch() {
+    return batch;
+  }
+
+  public void setBatch(Batch batch) {
+    this.batch = batch;
+  }
+
+  /**
+   * The aggregator in front of a group's batch handlers: tasks of one type are collected until
+   * {@code size} of them are there or {@code timeout} passed since the first one came, whichever is
+   * first.
+   */
+  public static class Batch {
+
+    /** The most tasks one batch holds. */
+    private int size = 50;
+
+    /** How long the first task of a batch waits for more. */
+    private Duration timeout = Duration.ofSeconds(1);
+
+    public int getSize() {
+      return size;
+    }
+
+    public void setSize(int size) {
+      this.size = size;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+  }
+
   public int getPrefetch() {
     return prefetch;
   }

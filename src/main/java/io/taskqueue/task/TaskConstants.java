@@ -10,6 +10,12 @@ public final class TaskConstants {
   public static final String PREFIX = "Task";
   public static final String ID = "TaskId";
 
+  /** A batch handler's header: the attempt of each task, in the order of {@link #IDS}. */
+  public static final String ATTEMPTS = "TaskAttempts";
+
+  /** A batch handler's header: how many tasks the batch holds. */
+  public static final String BATCH_SIZE = "TaskBatchSize";
+
   /** A batch step's task ids ({@code java.util.UUID}s), bound as {@code :#in:TaskIds}. */
   public static final String IDS = "TaskIds";
 

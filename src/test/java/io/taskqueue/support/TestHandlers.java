@@ -19,6 +19,9 @@ import org.springframework.stereotype.Component;
  *   <li>{@code test.hold}: run {@code n} of any task waits until {@link #releaseHold(int)
  *       releaseHold(n)}, then returns {@code "run-<n>"}, or throws a transient failure when the
  *       payload's {@code failRun} is {@code n} (with the payload's {@code error} as message).
+ *   <li>{@code test.batch}: a batch handler; records each batch's size, echoes each payload, and
+ *       fails the item whose payload has {@code "fail": true} (that item only), or the whole batch
+ *       when any payload has {@code "failBatch": true}.
  * </ul>
  */
 @Component
@@ -31,8 +34,34 @@ public class TestHandlers extends RouteBuilder {
   private final Map<Integer, CountDownLatch> holdGates = new ConcurrentHashMap<>();
   private final AtomicInteger holding = new AtomicInteger();
 
+  private final java.util.List<Integer> batchSizes =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
   @Override
   public void configure() {
+    from("task:test.batch?batch=true")
+        .routeId("test-batch")
+        .process(
+            e -> {
+              java.util.List<?> payloads = e.getIn().getBody(java.util.List.class);
+              java.util.List<?> ids = e.getIn().getHeader("TaskIds", java.util.List.class);
+              batchSizes.add(payloads.size());
+              java.util.List<Object> results = new java.util.ArrayList<>();
+              for (int i = 0; i < payloads.size(); i++) {
+                Map<?, ?> payload = (Map<?, ?>) payloads.get(i);
+                runs.computeIfAbsent(String.valueOf(ids.get(i)), k -> new AtomicInteger())
+                    .incrementAndGet();
+                if (Boolean.TRUE.equals(payload.get("failBatch"))) {
+                  throw new TransientTaskException("the whole batch fails");
+                }
+                results.add(
+                    Boolean.TRUE.equals(payload.get("fail"))
+                        ? new TransientTaskException("item " + payload.get("n") + " fails")
+                        : payload);
+              }
+              e.getIn().setBody(results);
+            });
+
     from("task:test.count")
         .routeId("test-count")
         .setBody(
@@ -92,6 +121,11 @@ public class TestHandlers extends RouteBuilder {
 
   private CountDownLatch holdGate(int run) {
     return holdGates.computeIfAbsent(run, k -> new CountDownLatch(1));
+  }
+
+  /** The size of every batch test.batch got so far. */
+  public java.util.List<Integer> batchSizes() {
+    return java.util.List.copyOf(batchSizes);
   }
 
   /** Lets run {@code n} of test.hold finish. */
