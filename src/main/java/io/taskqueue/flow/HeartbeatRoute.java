@@ -6,6 +6,9 @@ import io.taskqueue.config.TaskQueueProperties;
 import io.taskqueue.flow.RunningAttempts.Attempt;
 import io.taskqueue.task.FailureText;
 import io.taskqueue.task.TaskConstants;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -15,10 +18,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The lease heartbeat ({@code timer:heartbeat}, every third of {@code taskqueue.lease}): one fenced
- * UPDATE per attempt running on this node moves its {@code lease_until} a lease ahead. So a lease
- * only runs out when its node stopped renewing it (dead, frozen, or cut off from the database for
- * longer than two heartbeats), never because a handler runs long.
+ * The lease heartbeat ({@code timer:heartbeat}, every third of {@code taskqueue.lease}): a fenced
+ * UPDATE per attempt running on this node (up to 1,000 of them in one JDBC batch and one commit)
+ * moves its {@code lease_until} a lease ahead. So a lease only runs out when its node stopped
+ * renewing it (dead, frozen, or cut off from the database for longer than two heartbeats), never
+ * because a handler runs long.
  */
 @Component
 public class HeartbeatRoute extends RouteBuilder {
@@ -45,9 +49,40 @@ public class HeartbeatRoute extends RouteBuilder {
     from("timer:heartbeat?period=" + period + "&delay=" + period)
         .routeId(ROUTE_ID)
         .filter(e -> attempts.count() > 0)
-        .setBody(e -> attempts.snapshot())
+        .setBody(e -> chunks(attempts.snapshot()))
+        .split(body())
+        .to("direct:heartbeat-batch")
+        .end();
+
+    // up to BATCH attempts renewed in one JDBC batch and one commit; when some row did not match
+    // (an attempt lost its task) the chunk is renewed attempt by attempt to find out which
+    from("direct:heartbeat-batch")
+        .routeId("heartbeat-batch")
+        // the database is unreachable: try again at the next beat (two more before the lease ends)
+        .onException(Exception.class)
+        .handled(true)
+        .logExhausted(false)
+        .process(
+            e ->
+                LOG.warn(
+                    "Could not renew the leases of {} running attempt(s): {}",
+                    attemptsOf(e).size(),
+                    FailureText.describe(
+                        e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))))
+        .end()
+        .setVariable("attempts", body())
+        .process(flow::lease)
+        .setBody(HeartbeatRoute::rows)
+        .transacted("dbTx")
+        .to(sql("heartbeat", "batch=true"))
+        .choice()
+        .when(e -> updated(e) == attemptsOf(e).size())
+        .process(e -> attemptsOf(e).forEach(a -> attempts.renewed(a.id(), a.fence())))
+        .otherwise()
+        .setBody(HeartbeatRoute::attemptsOf)
         .split(body())
         .to("direct:heartbeat")
+        .end()
         .end();
 
     from("direct:heartbeat")
@@ -74,6 +109,34 @@ public class HeartbeatRoute extends RouteBuilder {
             "Task ${header.TaskId}: lease not renewed, attempt with fence ${header.TaskFence} no"
                 + " longer owns it")
         .end();
+  }
+
+  /** Attempts renewed per statement batch. */
+  static final int BATCH = 1000;
+
+  private static List<List<Attempt>> chunks(List<Attempt> all) {
+    List<List<Attempt>> chunks = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += BATCH) {
+      chunks.add(all.subList(i, Math.min(all.size(), i + BATCH)));
+    }
+    return chunks;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Attempt> attemptsOf(Exchange exchange) {
+    return exchange.getVariable("attempts", List.class);
+  }
+
+  private static List<Map<String, Object>> rows(Exchange exchange) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Attempt attempt : attemptsOf(exchange)) {
+      rows.add(Map.of(TaskConstants.ID, attempt.id(), TaskConstants.FENCE, attempt.fence()));
+    }
+    return rows;
+  }
+
+  private static int updated(Exchange exchange) {
+    return exchange.getIn().getHeader(SqlConstants.SQL_UPDATE_COUNT, 0, Integer.class);
   }
 
   private static void headers(Exchange exchange) {

@@ -26,10 +26,12 @@ public class GroupSettings {
 
   /**
    * Tasks this node acquires ahead of a free handler thread, so the broker and the database are
-   * worked in batches (strict ordering: none). A prefetched task holds its lease (the heartbeat
-   * renews it) and starts as soon as a thread is free, highest priority first.
+   * worked in bigger batches (strict ordering: none). A prefetched task is {@code running} (owned
+   * by this node, its lease renewed by the heartbeat, no longer cancellable) and starts as soon as
+   * a thread is free, highest priority first. Default 0: a task is acquired only when a thread is
+   * free to run it.
    */
-  private int prefetch = 32;
+  private int prefetch = 0;
 
   /** The most messages one broker transaction (and one acquire statement) takes. */
   private int receiveBatch = 100;
