@@ -81,6 +81,7 @@ public class CommandRoute extends RouteBuilder {
         .filter(CommandRoute::done)
         .setHeader(TaskConstants.EVENT, constant("task.cancelled"))
         .wireTap("direct:task-event")
+        .end() // closes the wireTap, which the Java DSL treats as a block; the filter goes on
         // committed: take its message off the broker (a delayed one would wait there until runAt)
         .process(this::removeQueuedMessage)
         .end()
@@ -103,6 +104,7 @@ public class CommandRoute extends RouteBuilder {
         .to(writes.uri(StateWrite.MARK_PUBLISHED))
         .setHeader(TaskConstants.EVENT, constant("task.redriven"))
         .wireTap("direct:task-event")
+        .end() // closes the wireTap (see above)
         .end()
         .process(CommandRoute::answer);
   }
