@@ -216,6 +216,26 @@ class StateWriteTableTest {
   }
 
   @Test
+  void aRefusedStartIsPrintedAsTheListOfProblems() {
+    StoreDialect oracle = mock(StoreDialect.class);
+    when(oracle.name()).thenReturn("oracle");
+    Throwable startup;
+    try {
+      new StateWrites(oracle);
+      throw new AssertionError("the check passed");
+    } catch (StateWriteTableException e) {
+      startup = new org.springframework.beans.factory.BeanCreationException("stateWrites", e);
+    }
+
+    var analysis = new StateWriteTableFailureAnalyzer().analyze(startup);
+
+    assertThat(analysis.getDescription())
+        .startsWith("The table of state writes (io.taskqueue.store.StateWrite) does not match")
+        .contains(" - StateWrite.ACQUIRE (sql/oracle/acquire.sql)");
+    assertThat(analysis.getAction()).contains("io.taskqueue.store.StateWrite");
+  }
+
+  @Test
   void endpointsAreNamedByTheTable() {
     StoreDialect postgres = mock(StoreDialect.class);
     when(postgres.name()).thenReturn("postgresql");
