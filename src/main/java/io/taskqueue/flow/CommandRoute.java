@@ -30,7 +30,10 @@ import org.springframework.stereotype.Component;
  * the history's reason. The answer is a {@link CommandOutcome} in the body: {@code DONE} with the
  * task as the command left it, {@code NOT_FOUND}, or {@code REFUSED} naming the task's state. The
  * caller's headers are left as they were. Failures (the database is down) are the caller's to
- * handle: these routes have no error handler of their own.
+ * handle: these routes have no error handler of their own. Call them outside a database
+ * transaction: like the API, they commit the UPDATE before touching the broker (the removal of a
+ * cancelled task's message, the redrive's send); inside a caller's transaction those would happen
+ * before that transaction commits.
  *
  * <pre>{@code
  * from("direct:give-up").setBody(header("orderTask")).to("direct:cancel")

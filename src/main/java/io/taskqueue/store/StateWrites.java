@@ -27,7 +27,8 @@ import org.springframework.stereotype.Component;
  * <p>The application refuses to start, naming the entry, when an entry's file is missing for this
  * database, binds other parameters than the entry declares, or declares a transition {@link
  * TaskStatus} does not allow; and when a {@code sql/**.sql} file writes the {@code tasks} table
- * ({@code INSERT INTO}, {@code UPDATE}, {@code DELETE FROM}) but no entry declares it.
+ * ({@code INSERT INTO}, {@code MERGE INTO}, {@code UPDATE}, {@code DELETE FROM}) but no entry
+ * declares it.
  *
  * <pre>{@code
  * from("direct:cancel")
@@ -46,7 +47,7 @@ public class StateWrites {
   /** A statement that writes the tasks table. */
   private static final Pattern WRITES_TASKS =
       Pattern.compile(
-          "\\b(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(?:\\w+\\.)?\"?tasks\"?(?![\\w\"])",
+          "\\b(INSERT\\s+INTO|MERGE\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(?:\\w+\\.)?\"?tasks\"?(?![\\w\"])",
           Pattern.CASE_INSENSITIVE);
 
   /**
