@@ -8,6 +8,7 @@ import static io.taskqueue.task.TaskConstants.FROM_STATUS;
 import static io.taskqueue.task.TaskConstants.GROUP;
 import static io.taskqueue.task.TaskConstants.ID;
 import static io.taskqueue.task.TaskConstants.IDEMPOTENCY_KEY;
+import static io.taskqueue.task.TaskConstants.IDS;
 import static io.taskqueue.task.TaskConstants.LEASE_UNTIL;
 import static io.taskqueue.task.TaskConstants.LIMIT;
 import static io.taskqueue.task.TaskConstants.MAX_ATTEMPTS;
@@ -70,13 +71,16 @@ public enum StateWrite {
       // EnqueueRoute's header of the request's hash, which TaskConstants does not name
       "TaskRequestHash"),
 
-  /** {@code pending -> running}: the compare-and-set that lets one delivery run the task. */
+  /**
+   * {@code pending -> running} for a batch of delivered tasks ({@code :#in:TaskIds}): the
+   * compare-and-set that lets one delivery run each task.
+   */
   ACQUIRE(
       "acquire",
       Where.PER_DIALECT,
       PENDING,
       RUNNING,
-      ID,
+      "in:" + IDS,
       FROM_STATUS,
       TO_STATUS,
       NODE,
