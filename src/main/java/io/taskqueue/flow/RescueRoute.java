@@ -4,10 +4,9 @@ import static io.taskqueue.store.StoreDialect.sql;
 
 import io.taskqueue.config.TaskQueueProperties;
 import io.taskqueue.group.ResourceGroups;
-import io.taskqueue.store.StoreDialect;
+import io.taskqueue.store.StateWrite;
+import io.taskqueue.store.StateWrites;
 import io.taskqueue.task.TaskConstants;
-import io.taskqueue.task.TaskStatus;
-import io.taskqueue.task.Transition;
 import java.sql.Timestamp;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -49,12 +48,12 @@ public class RescueRoute extends RouteBuilder {
 
   private final TaskQueueProperties properties;
   private final FlowSupport flow;
-  private final StoreDialect dialect;
+  private final StateWrites writes;
 
-  public RescueRoute(TaskQueueProperties properties, FlowSupport flow, StoreDialect dialect) {
+  public RescueRoute(TaskQueueProperties properties, FlowSupport flow, StateWrites writes) {
     this.properties = properties;
     this.flow = flow;
-    this.dialect = dialect;
+    this.writes = writes;
   }
 
   @Override
@@ -68,8 +67,8 @@ public class RescueRoute extends RouteBuilder {
         .routeId("rescue")
         .process(flow::stamp)
         .setHeader(TaskConstants.LIMIT, constant(properties.getRescue().getBatchSize()))
-        .process(Transition.of(TaskStatus.RUNNING, TaskStatus.PENDING))
-        .to(dialect.dialectSql("rescue_leases", ""))
+        .process(StateWrite.RESCUE_LEASES.transition())
+        .to(writes.uri(StateWrite.RESCUE_LEASES))
         .filter(header(SqlConstants.SQL_UPDATE_COUNT).isGreaterThan(0))
         .log(LoggingLevel.WARN, "Rescued ${header.CamelSqlUpdateCount} task(s) whose lease expired")
         .end()
@@ -85,7 +84,7 @@ public class RescueRoute extends RouteBuilder {
         .setHeader(
             TaskConstants.CUTOFF,
             () -> Timestamp.from(flow.now().minus(properties.getRescue().getStaleAfter())))
-        .to(dialect.dialectSql("stale_pending", ""))
+        .to(writes.uri(StateWrite.STALE_PENDING))
         .filter(header(SqlConstants.SQL_UPDATE_COUNT).isGreaterThan(0))
         .log(
             LoggingLevel.WARN,
@@ -108,7 +107,7 @@ public class RescueRoute extends RouteBuilder {
         .process(RescueRoute::fromRow)
         // the session brokerSends commits (plain direct:publish would commit after the database)
         .to("direct:publish-enqueued")
-        .to(sql("mark_published", ""))
+        .to(writes.uri(StateWrite.MARK_PUBLISHED))
         .log(LoggingLevel.DEBUG, "Republished task ${header.TaskId}")
         .end()
         .to("bean:brokerSends?method=commitBeforeDatabase");
@@ -117,13 +116,13 @@ public class RescueRoute extends RouteBuilder {
         .routeId("rescue-dead-letter")
         .transacted("dbTx")
         .process(flow::stamp)
-        .process(Transition.of(TaskStatus.RUNNING, TaskStatus.FAILED))
-        .to(sql("expire_lease", ""))
+        .process(StateWrite.EXPIRE_LEASE.transition())
+        .to(writes.uri(StateWrite.EXPIRE_LEASE))
         // 0 rows: a heartbeat renewed the lease, or another node's rescue came first
         .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
         .setHeader(TaskConstants.REASON, constant(LEASE_EXPIRED))
-        .process(Transition.of(TaskStatus.FAILED, TaskStatus.DEAD_LETTER))
-        .to(sql("dead_letter", ""))
+        .process(StateWrite.DEAD_LETTER.transition())
+        .to(writes.uri(StateWrite.DEAD_LETTER))
         .log(
             LoggingLevel.WARN,
             "Task ${header.TaskId} dead-lettered: the lease of its last attempt"

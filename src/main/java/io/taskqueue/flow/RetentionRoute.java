@@ -3,10 +3,9 @@ package io.taskqueue.flow;
 import static io.taskqueue.store.StoreDialect.sql;
 
 import io.taskqueue.config.TaskQueueProperties;
-import io.taskqueue.store.StoreDialect;
+import io.taskqueue.store.StateWrite;
+import io.taskqueue.store.StateWrites;
 import io.taskqueue.task.TaskConstants;
-import io.taskqueue.task.TaskStatus;
-import io.taskqueue.task.Transition;
 import java.sql.Timestamp;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -26,12 +25,12 @@ public class RetentionRoute extends RouteBuilder {
 
   private final TaskQueueProperties properties;
   private final FlowSupport flow;
-  private final StoreDialect dialect;
+  private final StateWrites writes;
 
-  public RetentionRoute(TaskQueueProperties properties, FlowSupport flow, StoreDialect dialect) {
+  public RetentionRoute(TaskQueueProperties properties, FlowSupport flow, StateWrites writes) {
     this.properties = properties;
     this.flow = flow;
-    this.dialect = dialect;
+    this.writes = writes;
   }
 
   @Override
@@ -48,14 +47,14 @@ public class RetentionRoute extends RouteBuilder {
         .setHeader(
             TaskConstants.CUTOFF,
             () -> Timestamp.from(flow.now().minus(properties.getRetention().getCompleted())))
-        .process(Transition.of(TaskStatus.COMPLETED, TaskStatus.ARCHIVED))
-        .to(dialect.dialectSql("archive", ""))
-        .process(Transition.of(TaskStatus.CANCELLED, TaskStatus.ARCHIVED))
-        .to(dialect.dialectSql("archive", ""))
+        .process(StateWrite.ARCHIVE_COMPLETED.transition())
+        .to(writes.uri(StateWrite.ARCHIVE_COMPLETED))
+        .process(StateWrite.ARCHIVE_CANCELLED.transition())
+        .to(writes.uri(StateWrite.ARCHIVE_CANCELLED))
         .setHeader(
             TaskConstants.CUTOFF,
             () -> Timestamp.from(flow.now().minus(properties.getRetention().getPurgeAfter())))
-        .to(dialect.dialectSql("purge", ""))
+        .to(writes.uri(StateWrite.PURGE))
         .filter(header(SqlConstants.SQL_UPDATE_COUNT).isGreaterThan(0))
         .log(
             LoggingLevel.INFO,
