@@ -2,11 +2,10 @@ package io.taskqueue.flow;
 
 import io.taskqueue.flow.RunningAttempts.Attempt;
 import io.taskqueue.metrics.FlowMetrics;
+import io.taskqueue.store.StateWrite;
 import io.taskqueue.task.FailureText;
 import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskItem;
-import io.taskqueue.task.TaskStatus;
-import io.taskqueue.task.Transition;
 import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,7 +108,7 @@ public class Completions {
   private List<Boolean> write(List<Completion> batch) {
     Exchange exchange = newExchange();
     flow.stamp(exchange);
-    Transition.of(TaskStatus.RUNNING, TaskStatus.COMPLETED).process(exchange);
+    StateWrite.COMPLETE.transition().process(exchange);
     List<Map<String, Object>> rows = new ArrayList<>(batch.size());
     for (Completion c : batch) {
       Map<String, Object> row = new HashMap<>(4);

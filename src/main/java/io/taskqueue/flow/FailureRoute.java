@@ -1,15 +1,13 @@
 package io.taskqueue.flow;
 
-import static io.taskqueue.store.StoreDialect.sql;
-
 import io.taskqueue.group.GroupSettings;
 import io.taskqueue.group.ResourceGroups;
+import io.taskqueue.store.StateWrite;
+import io.taskqueue.store.StateWrites;
 import io.taskqueue.task.FailureText;
 import io.taskqueue.task.HandlerTimeoutException;
 import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskFailureKind;
-import io.taskqueue.task.TaskStatus;
-import io.taskqueue.task.Transition;
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,8 +34,10 @@ public class FailureRoute extends RouteBuilder {
 
   private final ResourceGroups groups;
   private final FlowSupport flow;
+  private final StateWrites writes;
 
-  public FailureRoute(ResourceGroups groups, FlowSupport flow) {
+  public FailureRoute(ResourceGroups groups, FlowSupport flow, StateWrites writes) {
+    this.writes = writes;
     this.groups = groups;
     this.flow = flow;
   }
@@ -57,23 +57,23 @@ public class FailureRoute extends RouteBuilder {
     from("direct:retry")
         .routeId("retry")
         .transacted("dbTx")
-        .process(Transition.of(TaskStatus.RUNNING, TaskStatus.FAILED))
-        .to(sql("fail", ""))
+        .process(StateWrite.FAIL.transition())
+        .to(writes.uri(StateWrite.FAIL))
         // 0 rows: the lease was rescued meanwhile and this attempt no longer owns the task
         .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
-        .process(Transition.of(TaskStatus.FAILED, TaskStatus.PENDING))
-        .to(sql("requeue", ""))
+        .process(StateWrite.REQUEUE.transition())
+        .to(writes.uri(StateWrite.REQUEUE))
         .to("direct:publish")
         .end();
 
     from("direct:dead-letter")
         .routeId("dead-letter")
         .transacted("dbTx")
-        .process(Transition.of(TaskStatus.RUNNING, TaskStatus.FAILED))
-        .to(sql("fail", ""))
+        .process(StateWrite.FAIL.transition())
+        .to(writes.uri(StateWrite.FAIL))
         .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
-        .process(Transition.of(TaskStatus.FAILED, TaskStatus.DEAD_LETTER))
-        .to(sql("dead_letter", ""))
+        .process(StateWrite.DEAD_LETTER.transition())
+        .to(writes.uri(StateWrite.DEAD_LETTER))
         .setHeader(TaskConstants.EVENT, constant("task.dead_letter"))
         .wireTap("direct:task-event")
         .setBody(FailureRoute::deadLetterMessage)

@@ -1,9 +1,9 @@
 package io.taskqueue.flow;
 
-import static io.taskqueue.store.StoreDialect.sql;
-
 import io.taskqueue.config.TaskQueueProperties;
 import io.taskqueue.flow.RunningAttempts.Attempt;
+import io.taskqueue.store.StateWrite;
+import io.taskqueue.store.StateWrites;
 import io.taskqueue.task.FailureText;
 import io.taskqueue.task.TaskConstants;
 import java.util.ArrayList;
@@ -35,9 +35,14 @@ public class HeartbeatRoute extends RouteBuilder {
   private final TaskQueueProperties properties;
   private final FlowSupport flow;
   private final RunningAttempts attempts;
+  private final StateWrites writes;
 
   public HeartbeatRoute(
-      TaskQueueProperties properties, FlowSupport flow, RunningAttempts attempts) {
+      TaskQueueProperties properties,
+      FlowSupport flow,
+      RunningAttempts attempts,
+      StateWrites writes) {
+    this.writes = writes;
     this.properties = properties;
     this.flow = flow;
     this.attempts = attempts;
@@ -74,7 +79,7 @@ public class HeartbeatRoute extends RouteBuilder {
         .process(flow::lease)
         .setBody(HeartbeatRoute::rows)
         .transacted("dbTx")
-        .to(sql("heartbeat", "batch=true"))
+        .to(writes.uri(StateWrite.HEARTBEAT, "batch=true"))
         .choice()
         .when(e -> updated(e) == attemptsOf(e).size())
         .process(e -> attemptsOf(e).forEach(a -> attempts.renewed(a.id(), a.fence())))
@@ -95,7 +100,7 @@ public class HeartbeatRoute extends RouteBuilder {
         .end()
         .process(HeartbeatRoute::headers)
         .process(flow::lease)
-        .to(sql("heartbeat", ""))
+        .to(writes.uri(StateWrite.HEARTBEAT))
         .choice()
         .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
         .process(

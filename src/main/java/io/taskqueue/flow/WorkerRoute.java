@@ -12,12 +12,13 @@ import io.taskqueue.flow.RunningAttempts.AttemptReleasedException;
 import io.taskqueue.group.GroupSettings;
 import io.taskqueue.group.ResourceGroups;
 import io.taskqueue.metrics.FlowMetrics;
+import io.taskqueue.store.StateWrite;
+import io.taskqueue.store.StateWrites;
 import io.taskqueue.store.StoreDialect;
 import io.taskqueue.task.FailureText;
 import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskItem;
 import io.taskqueue.task.TaskStatus;
-import io.taskqueue.task.Transition;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -95,6 +96,7 @@ public class WorkerRoute extends RouteBuilder {
   private final RunningAttempts attempts;
   private final Completions completions;
   private final TaskDispatcher dispatcher;
+  private final StateWrites writes;
   private final Map<String, GroupWorkers> workers = new ConcurrentHashMap<>();
   private final Set<String> typesWarnedAbout = ConcurrentHashMap.newKeySet();
 
@@ -104,7 +106,9 @@ public class WorkerRoute extends RouteBuilder {
       FlowSupport flow,
       RunningAttempts attempts,
       Completions completions,
-      TaskDispatcher dispatcher) {
+      TaskDispatcher dispatcher,
+      StateWrites writes) {
+    this.writes = writes;
     this.dispatcher = dispatcher;
     this.groups = groups;
     this.dialect = dialect;
@@ -146,11 +150,12 @@ public class WorkerRoute extends RouteBuilder {
           .process(this::sortDeliveries)
           .filter(e -> !candidates(e).isEmpty())
           .process(flow::lease)
-          .process(Transition.of(TaskStatus.PENDING, TaskStatus.RUNNING))
+          .process(StateWrite.ACQUIRE.transition())
           .process(e -> e.getIn().setHeader(TaskConstants.IDS, ids(candidates(e))))
           .to(
-              dialect.dialectSql(
-                  "acquire", "outputType=SelectList&outputHeader=" + TaskConstants.ACQUIRED))
+              writes.uri(
+                  StateWrite.ACQUIRE,
+                  "outputType=SelectList&outputHeader=" + TaskConstants.ACQUIRED))
           .process(e -> handOff(e, group, groupWorkers))
           .filter(e -> !unacquired(e).isEmpty())
           .process(e -> e.getIn().setHeader(TaskConstants.IDS, ids(unacquired(e))))
@@ -246,7 +251,7 @@ public class WorkerRoute extends RouteBuilder {
     from("direct:complete-batch")
         .routeId("complete-batch")
         .transacted("dbTx")
-        .to(sql("complete", "batch=true"));
+        .to(writes.uri(StateWrite.COMPLETE, "batch=true"));
 
     from("direct:completed-fences")
         .routeId("completed-fences")
@@ -256,8 +261,8 @@ public class WorkerRoute extends RouteBuilder {
     from("direct:release")
         .routeId("release")
         .process(flow::stamp)
-        .process(Transition.of(TaskStatus.RUNNING, TaskStatus.PENDING))
-        .to(sql("release", ""))
+        .process(StateWrite.RELEASE.transition())
+        .to(writes.uri(StateWrite.RELEASE))
         .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
         .log(
             LoggingLevel.INFO,
