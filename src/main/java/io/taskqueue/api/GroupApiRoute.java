@@ -127,6 +127,16 @@ public class GroupApiRoute extends RouteBuilder {
     view.put("concurrency", settings.getConcurrency());
     view.put("consumers", settings.effectiveConcurrency());
     view.put("ordering", settings.getOrdering().name().toLowerCase());
+    view.put("prefetch", settings.effectivePrefetch());
+    view.put("receiveBatch", settings.effectiveReceiveBatch());
+    view.put("receivers", settings.effectiveReceivers());
+    view.put(
+        "batch",
+        Map.of(
+            "size",
+            settings.getBatch().getSize(),
+            "timeout",
+            settings.getBatch().getTimeout().toString()));
     view.put("retry", retryView);
     return view;
   }

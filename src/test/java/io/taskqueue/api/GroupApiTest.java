@@ -39,6 +39,9 @@ class GroupApiTest extends TaskQueueTestSupport {
     JsonNode settings = test.get("settings");
     assertThat(settings.get("concurrency").asInt()).isEqualTo(4);
     assertThat(settings.get("ordering").asText()).isEqualTo("relaxed");
+    assertThat(settings.get("prefetch").asInt()).isZero();
+    assertThat(settings.get("batch").get("size").asInt()).isEqualTo(10);
+    assertThat(settings.get("batch").get("timeout").asText()).isEqualTo("PT0.2S");
     assertThat(settings.get("retry").get("maxAttempts").asInt()).isEqualTo(3);
     assertThat(settings.get("retry").get("initialDelay").asText()).isEqualTo("PT0.1S");
   }
