@@ -2,7 +2,9 @@ package io.taskqueue.flow;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.taskqueue.task.InvalidTaskException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContext;
@@ -64,6 +67,7 @@ public class EnqueueCommits implements SmartLifecycle {
   private final DistributionSummary commitSize;
   private final DistributionSummary commitRequests;
   private final Counter redone;
+  private final AtomicInteger writing = new AtomicInteger();
   private volatile ProducerTemplate template;
   private volatile GroupCommit<Request, Outcome> commits;
   private volatile boolean running;
@@ -92,6 +96,9 @@ public class EnqueueCommits implements SmartLifecycle {
                 "Groups of enqueue requests rolled back and redone request by request, because"
                     + " one of them failed")
             .register(registry);
+    Gauge.builder("taskqueue.enqueue.backlog", this, EnqueueCommits::backlog)
+        .description("Enqueue requests waiting for a writer of the group commit")
+        .register(registry);
   }
 
   /**
@@ -127,6 +134,16 @@ public class EnqueueCommits implements SmartLifecycle {
     exchange.getIn().setBody(outcome.replies());
   }
 
+  /** A writer thread's batch. */
+  private List<Outcome> writeBatch(List<Request> requests) {
+    writing.incrementAndGet();
+    try {
+      return writeGroup(requests);
+    } finally {
+      writing.decrementAndGet();
+    }
+  }
+
   /** The writer: one commit for all requests, or each alone when that fails. Never throws. */
   @SuppressWarnings("unchecked")
   List<Outcome> writeGroup(List<Request> requests) {
@@ -152,7 +169,9 @@ public class EnqueueCommits implements SmartLifecycle {
       return outcomes;
     }
     if (requests.size() == 1) {
-      return failed(requests, failure);
+      // the request's own error, as the transaction wrapped it or not
+      InvalidTaskException invalid = ObjectHelper.getException(InvalidTaskException.class, failure);
+      return failed(requests, invalid != null ? invalid : failure);
     }
     // rolled back: redo each request alone, so only the faulty one gets an error
     redone.increment();
@@ -195,6 +214,17 @@ public class EnqueueCommits implements SmartLifecycle {
     return commitSize.max();
   }
 
+  /** Requests waiting for a writer. */
+  public int backlog() {
+    GroupCommit<Request, Outcome> group = commits;
+    return group == null ? 0 : group.backlog();
+  }
+
+  /** Groups the writer threads are writing now. */
+  public int writing() {
+    return writing.get();
+  }
+
   /** Groups that were rolled back and redone request by request. */
   public double redoneGroups() {
     return redone.count();
@@ -207,7 +237,7 @@ public class EnqueueCommits implements SmartLifecycle {
             "taskqueue-enqueue",
             Math.max(1, settings.getMaxGroup()),
             Math.max(1, settings.getWriters()),
-            this::writeGroup);
+            this::writeBatch);
     running = true;
   }
 

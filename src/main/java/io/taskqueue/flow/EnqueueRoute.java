@@ -159,6 +159,8 @@ public class EnqueueRoute extends RouteBuilder {
     // one transaction for every task of the group: one JDBC batch of inserts, one broker commit
     from("direct:persist-group")
         .routeId("persist-group")
+        // a failure goes back to the writer, which redoes the requests alone or answers it
+        .errorHandler(noErrorHandler())
         .transacted("dbTx")
         .process(EnqueueRoute::groupRows)
         .to(sql("insert_task", "batch=true"))
@@ -181,6 +183,7 @@ public class EnqueueRoute extends RouteBuilder {
     // the tasks of the group's idempotency keys, as this transaction sees them
     from("direct:repeated-tasks")
         .routeId("repeated-tasks")
+        .errorHandler(noErrorHandler())
         .process(e -> e.getIn().setHeader(IDEMPOTENCY_KEYS, keys(e)))
         .setBody(constant(null))
         .to(sql("find_by_idempotency_keys", "outputType=SelectList"))
