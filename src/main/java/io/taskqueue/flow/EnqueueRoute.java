@@ -31,9 +31,11 @@ import org.springframework.stereotype.Component;
  * them, all or nothing. Every ingress path (HTTP, JMS, files, connectors) ends in one of the two.
  *
  * <p>Validate every element → id → resource group (content-based router: explicit group, routing
- * rules on the type, default group) → then, in one database transaction, persist each task {@code
- * pending} and publish it to its group's queue → {@code task.created} event. Invalid input throws
- * {@link InvalidTaskException} before anything is written or sent.
+ * rules on the type, default group), all in the caller's thread → then, in one database transaction
+ * shared with the requests that queued up meanwhile ({@link EnqueueCommits}, group commit), persist
+ * the tasks {@code pending} with one JDBC batch and publish them to their groups' queues with one
+ * broker commit → {@code task.created} events. Invalid input throws {@link InvalidTaskException}
+ * before anything is written or sent.
  *
  * <p>Idempotency: a task with a key already stored inserts nothing ({@code ON CONFLICT DO NOTHING},
  * so the unique index decides, also between concurrent requests), publishes nothing, and answers
@@ -164,9 +166,10 @@ public class EnqueueRoute extends RouteBuilder {
         .transacted("dbTx")
         .process(EnqueueRoute::groupRows)
         .to(sql("insert_task", "batch=true"))
-        // fewer rows than tasks: some idempotency keys are stored already, find out which
+        // fewer rows than tasks (or a driver that does not count them, as pgjdbc with
+        // reWriteBatchedInserts): some idempotency keys may be stored already, find out which
         .choice()
-        .when(e -> updateCount(e) != rows(e).size())
+        .when(e -> updateCount(e) != rows(e).size() && !keys(e).isEmpty())
         .to("direct:repeated-tasks")
         .end()
         // each request's answer, or the error of the first request with a problem
@@ -216,6 +219,7 @@ public class EnqueueRoute extends RouteBuilder {
     return count == null ? -1 : count;
   }
 
+  /** The idempotency keys of the group's rows (only a keyed row can conflict). */
   private static List<String> keys(Exchange exchange) {
     List<String> keys = new ArrayList<>();
     for (Map<String, Object> row : rows(exchange)) {
@@ -223,11 +227,6 @@ public class EnqueueRoute extends RouteBuilder {
       if (key != null) {
         keys.add(key.toString());
       }
-    }
-    if (keys.isEmpty()) {
-      // only a keyed row can conflict
-      throw new IllegalStateException(
-          "The insert of " + rows(exchange).size() + " new tasks stored " + updateCount(exchange));
     }
     return keys;
   }
