@@ -272,8 +272,12 @@ public class EnqueueRoute extends RouteBuilder {
       }
       outcomes.add(new EnqueueCommits.Outcome(replies, createdHere, null));
     }
+    // a keyed row whose stored task has our id may also be from an earlier attempt of this very
+    // request (a commit whose answer was lost, then redone): it is ours all the same, and is
+    // published again (a duplicate message is skipped by the workers)
     int inserted = updateCount(exchange);
-    if (inserted >= 0 && inserted != created.size()) {
+    if (inserted > created.size()
+        || (stored == null && inserted >= 0 && inserted != created.size())) {
       throw new IllegalStateException(
           "The insert stored "
               + inserted
