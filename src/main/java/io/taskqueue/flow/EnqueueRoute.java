@@ -4,16 +4,17 @@ import static io.taskqueue.store.StoreDialect.sql;
 
 import io.taskqueue.group.GroupSettings;
 import io.taskqueue.group.ResourceGroups;
+import io.taskqueue.store.StateWrite;
+import io.taskqueue.store.StateWrites;
 import io.taskqueue.task.InvalidTaskException;
 import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskIds;
 import io.taskqueue.task.TaskRequest;
 import io.taskqueue.task.TaskRequestParser;
 import io.taskqueue.task.TaskStatus;
-import io.taskqueue.task.Transition;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +32,11 @@ import org.springframework.stereotype.Component;
  * them, all or nothing. Every ingress path (HTTP, JMS, files, connectors) ends in one of the two.
  *
  * <p>Validate every element → id → resource group (content-based router: explicit group, routing
- * rules on the type, default group) → then, in one database transaction, persist each task {@code
- * pending} and publish it to its group's queue → {@code task.created} event. Invalid input throws
- * {@link InvalidTaskException} before anything is written or sent.
+ * rules on the type, default group), all in the caller's thread → then, in one database transaction
+ * shared with the requests that queued up meanwhile ({@link EnqueueCommits}, group commit), persist
+ * the tasks {@code pending} with one JDBC batch and publish them to their groups' queues with one
+ * broker commit → {@code task.created} events. Invalid input throws {@link InvalidTaskException}
+ * before anything is written or sent.
  *
  * <p>Idempotency: a task with a key already stored inserts nothing ({@code ON CONFLICT DO NOTHING},
  * so the unique index decides, also between concurrent requests), publishes nothing, and answers
@@ -61,20 +64,38 @@ public class EnqueueRoute extends RouteBuilder {
   /** Exchange property: an {@link AtomicInteger} of the tasks this enqueue really created. */
   public static final String CREATED = "TaskqueueCreated";
 
-  /** Exchange property: id, type and group of each created task, announced after the commit. */
+  /** Exchange property of a group commit: the rows it inserted, published and announced. */
   static final String CREATED_TASKS = "TaskqueueCreatedTasks";
+
+  /** Exchange property of a group commit: the task rows of all its requests, in order. */
+  static final String ROWS = "TaskqueueGroupRows";
+
+  /** Exchange property of a group commit: the stored tasks of its idempotency keys, by key. */
+  static final String STORED = "TaskqueueStoredByKey";
+
+  /** Header: the idempotency keys of a group commit, for {@code find_by_idempotency_keys}. */
+  static final String IDEMPOTENCY_KEYS = "TaskIdempotencyKeys";
 
   private final TaskRequestParser parser;
   private final ResourceGroups groups;
   private final FlowSupport flow;
   private final FaultInjection faults;
+  private final StateWrites writes;
+  private final EnqueueCommits commits;
 
   public EnqueueRoute(
-      TaskRequestParser parser, ResourceGroups groups, FlowSupport flow, FaultInjection faults) {
+      TaskRequestParser parser,
+      ResourceGroups groups,
+      FlowSupport flow,
+      FaultInjection faults,
+      EnqueueCommits commits,
+      StateWrites writes) {
+    this.writes = writes;
     this.parser = parser;
     this.groups = groups;
     this.flow = flow;
     this.faults = faults;
+    this.commits = commits;
   }
 
   @Override
@@ -101,21 +122,14 @@ public class EnqueueRoute extends RouteBuilder {
         .routeId("enqueue-requests")
         .errorHandler(noErrorHandler())
         .setProperty(CREATED, AtomicInteger::new)
-        .setProperty(CREATED_TASKS, () -> Collections.synchronizedList(new ArrayList<>()))
         // every element is validated and routed before the first write: a bad one sends nothing
         .split(body(), collectBodies())
         .stopOnException()
         .to("direct:prepare-task")
         .end()
-        .to("direct:persist-tasks")
-        // committed (the reply or an inbox acknowledgement is not yet sent)
-        .process(e -> faults.at(FaultInjection.AFTER_DB_COMMIT))
-        // now announce them (a rolled-back batch announces nothing)
-        .split(exchangeProperty(CREATED_TASKS))
-        .process(e -> e.getIn().setHeaders(e.getIn().getBody(Map.class)))
-        .setHeader(TaskConstants.EVENT, constant("task.created"))
-        .to("direct:task-event")
-        .end();
+        // stored and published together with the requests that queued up meanwhile (group
+        // commit); answered when that commit is durable, with this request's own outcome
+        .process(commits::write);
 
     from("direct:prepare-task")
         .routeId("prepare-task")
@@ -131,43 +145,151 @@ public class EnqueueRoute extends RouteBuilder {
         .setHeader(TaskConstants.GROUP, constant(groups.defaultGroup()))
         .end()
         .process(this::groupDefaults)
+        .process(StateWrite.INSERT_TASK.transition())
         .setBody(e -> new LinkedHashMap<>(e.getIn().getHeaders()));
 
-    // one transaction for all tasks of the request: all stored and published, or none stored
-    from("direct:persist-tasks")
-        .routeId("persist-tasks")
+    // called by a writer of EnqueueCommits with the requests of one group commit (property
+    // EnqueueCommits.REQUESTS); a failure before the commit makes it redo each request alone
+    from("direct:enqueue-group")
+        .routeId("enqueue-group")
+        .errorHandler(noErrorHandler())
+        .to("direct:persist-group")
+        // committed, first on the broker, then in the database (no reply is sent yet)
+        .setProperty(EnqueueCommits.COMMITTED, constant(true))
+        .process(e -> faults.at(FaultInjection.AFTER_DB_COMMIT))
+        // now announce them (a rolled-back group announces nothing)
+        .setHeader(TaskConstants.EVENT, constant("task.created"))
+        .setBody(exchangeProperty(CREATED_TASKS))
+        .to("direct:task-events");
+
+    // one transaction for every task of the group: one JDBC batch of inserts, one broker commit
+    from("direct:persist-group")
+        .routeId("persist-group")
+        // a failure goes back to the writer, which redoes the requests alone or answers it
+        .errorHandler(noErrorHandler())
         .transacted("dbTx")
-        .split(body(), collectBodies())
-        .stopOnException()
-        .process(e -> e.getIn().setHeaders(e.getIn().getBody(Map.class)))
-        .to("direct:persist-task")
+        .process(EnqueueRoute::groupRows)
+        .to(writes.uri(StateWrite.INSERT_TASK, "batch=true"))
+        // fewer rows than tasks (or a driver that does not count them, as pgjdbc with
+        // reWriteBatchedInserts): some idempotency keys may be stored already, find out which
+        .choice()
+        .when(e -> updateCount(e) != rows(e).size() && !keys(e).isEmpty())
+        .to("direct:repeated-tasks")
         .end()
-        // every message of the request in one broker commit, before the database commit
+        // each request's answer, or the error of the first request with a problem
+        .process(EnqueueRoute::answers)
+        // sent (and committed below) before the database commit: a committed pending task
+        // always has its message on the broker; never on a JMS consumer's session
+        .split(exchangeProperty(CREATED_TASKS))
+        .process(e -> e.getIn().setHeaders(e.getIn().getBody(Map.class)))
+        .to("direct:publish-enqueued")
+        .end()
+        // every message of the group in one broker commit, before the database commit
         .to("bean:brokerSends?method=commitBeforeDatabase");
 
-    from("direct:persist-task")
-        .routeId("persist-task")
-        .transacted("dbTx")
-        .process(FlowSupport::clearBody)
-        .process(Transition.create())
-        .to(sql("insert_task", ""))
-        .choice()
-        .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
-        .to("direct:repeated-task")
-        .otherwise()
-        // sent (and committed by persist-tasks) before the database commit: a committed pending
-        // task always has its message on the broker; never on a JMS consumer's session
-        .to("direct:publish-enqueued")
-        .process(EnqueueRoute::created)
-        .setBody(EnqueueRoute::accepted)
-        .end();
-
-    // the key is stored already: answer that task, send nothing
-    from("direct:repeated-task")
-        .routeId("repeated-task")
+    // the tasks of the group's idempotency keys, as this transaction sees them
+    from("direct:repeated-tasks")
+        .routeId("repeated-tasks")
         .errorHandler(noErrorHandler())
-        .to(sql("find_by_idempotency_key", "outputType=SelectOne"))
-        .process(EnqueueRoute::repeated);
+        .process(e -> e.getIn().setHeader(IDEMPOTENCY_KEYS, keys(e)))
+        .setBody(constant(null))
+        .to(sql("find_by_idempotency_keys", "outputType=SelectList"))
+        .process(e -> e.setProperty(STORED, storedByKey(e)));
+  }
+
+  /** The task rows of all requests of the group, in order: the JDBC batch's parameters. */
+  private static void groupRows(Exchange exchange) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (EnqueueCommits.Request request : requests(exchange)) {
+      rows.addAll(request.rows());
+    }
+    exchange.setProperty(ROWS, rows);
+    exchange.getIn().setBody(rows);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<EnqueueCommits.Request> requests(Exchange exchange) {
+    return exchange.getProperty(EnqueueCommits.REQUESTS, List.class);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> rows(Exchange exchange) {
+    return exchange.getProperty(ROWS, List.class);
+  }
+
+  /** Rows the JDBC batch inserted (camel-sql sums the batch's update counts). */
+  private static int updateCount(Exchange exchange) {
+    Integer count = exchange.getIn().getHeader(SqlConstants.SQL_UPDATE_COUNT, Integer.class);
+    return count == null ? -1 : count;
+  }
+
+  /** The idempotency keys of the group's rows (only a keyed row can conflict). */
+  private static List<String> keys(Exchange exchange) {
+    List<String> keys = new ArrayList<>();
+    for (Map<String, Object> row : rows(exchange)) {
+      Object key = row.get(TaskConstants.IDEMPOTENCY_KEY);
+      if (key != null) {
+        keys.add(key.toString());
+      }
+    }
+    return keys;
+  }
+
+  private static Map<String, Map<?, ?>> storedByKey(Exchange exchange) {
+    Map<String, Map<?, ?>> stored = new HashMap<>();
+    for (Object row : exchange.getIn().getBody(List.class)) {
+      Map<?, ?> r = (Map<?, ?>) row;
+      stored.put(String.valueOf(r.get("key")), r);
+    }
+    return stored;
+  }
+
+  /**
+   * Sets {@link EnqueueCommits#OUTCOMES} (each request's replies and created count) and {@link
+   * #CREATED_TASKS} (the rows inserted, to publish and announce). When some rows were not inserted
+   * ({@link #STORED} is set): a keyed row is ours when the stored task of its key has its id; else
+   * the key named an earlier task, which answers the request when the request is the same (same
+   * hash), and is a 409 otherwise. The first request with a problem fails the whole group: its
+   * writer rolls back and redoes each request alone, so only that one gets the error.
+   */
+  @SuppressWarnings("unchecked")
+  private static void answers(Exchange exchange) {
+    Map<String, Map<?, ?>> stored = exchange.getProperty(STORED, Map.class);
+    List<EnqueueCommits.Outcome> outcomes = new ArrayList<>();
+    List<Map<String, Object>> created = new ArrayList<>();
+    for (EnqueueCommits.Request request : requests(exchange)) {
+      List<Map<String, Object>> replies = new ArrayList<>(request.rows().size());
+      int createdHere = 0;
+      for (int i = 0; i < request.rows().size(); i++) {
+        Map<String, Object> row = request.rows().get(i);
+        Object key = row.get(TaskConstants.IDEMPOTENCY_KEY);
+        Map<?, ?> first = stored == null || key == null ? null : stored.get(key.toString());
+        if (stored == null
+            || key == null
+            || (first != null && row.get(TaskConstants.ID).equals(first.get("id")))) {
+          created.add(row);
+          createdHere++;
+          replies.add(accepted(row));
+        } else {
+          replies.add(repeated(row, first, request.batch() ? i : null));
+        }
+      }
+      outcomes.add(new EnqueueCommits.Outcome(replies, createdHere, null));
+    }
+    // a keyed row whose stored task has our id may also be from an earlier attempt of this very
+    // request (a commit whose answer was lost, then redone): it is ours all the same, and is
+    // published again (a duplicate message is skipped by the workers)
+    int inserted = updateCount(exchange);
+    if (inserted > created.size()
+        || (stored == null && inserted >= 0 && inserted != created.size())) {
+      throw new IllegalStateException(
+          "The insert stored "
+              + inserted
+              + " tasks, the idempotency keys account for "
+              + created.size());
+    }
+    exchange.setProperty(EnqueueCommits.OUTCOMES, outcomes);
+    exchange.setProperty(CREATED_TASKS, created);
   }
 
   private static String text(Exchange exchange) {
@@ -246,25 +368,11 @@ public class EnqueueRoute extends RouteBuilder {
             maxAttempts != null ? maxAttempts : settings.getRetry().getMaxAttempts());
   }
 
-  /** Remembers a created task for its {@code task.created} event after the commit. */
-  @SuppressWarnings("unchecked")
-  private static void created(Exchange exchange) {
-    Message in = exchange.getIn();
-    exchange.getProperty(CREATED, AtomicInteger.class).incrementAndGet();
-    exchange
-        .getProperty(CREATED_TASKS, List.class)
-        .add(
-            Map.of(
-                TaskConstants.ID, in.getHeader(TaskConstants.ID),
-                TaskConstants.TYPE, in.getHeader(TaskConstants.TYPE),
-                TaskConstants.GROUP, in.getHeader(TaskConstants.GROUP)));
-  }
-
-  private static Map<String, Object> accepted(Exchange exchange) {
+  private static Map<String, Object> accepted(Map<String, Object> row) {
     Map<String, Object> reply = new LinkedHashMap<>();
-    reply.put("id", exchange.getIn().getHeader(TaskConstants.ID));
+    reply.put("id", row.get(TaskConstants.ID));
     reply.put("status", TaskStatus.INITIAL.dbValue());
-    reply.put("group", exchange.getIn().getHeader(TaskConstants.GROUP));
+    reply.put("group", row.get(TaskConstants.GROUP));
     return reply;
   }
 
@@ -296,8 +404,12 @@ public class EnqueueRoute extends RouteBuilder {
     }
   }
 
-  private static void repeated(Exchange exchange) {
-    Map<?, ?> first = exchange.getIn().getBody(Map.class);
+  /**
+   * The answer to a task whose idempotency key named {@code first} (null: not visible): that task,
+   * when the request is the same; else a 409. {@code index}: the element of a batch, else null.
+   */
+  private static Map<String, Object> repeated(
+      Map<String, Object> row, Map<?, ?> first, Integer index) {
     if (first == null) {
       // H2 only: a concurrent request with the same key has not committed yet (PostgreSQL waits
       // for it inside the INSERT, so there the first task is always visible here)
@@ -307,13 +419,11 @@ public class EnqueueRoute extends RouteBuilder {
           409);
     }
     Object stored = first.get("requestHash");
-    if (stored != null && !stored.equals(exchange.getIn().getHeader(REQUEST_HASH))) {
-      boolean batch = exchange.getProperty(BATCH, false, Boolean.class);
-      Integer index = batch ? exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class) : null;
+    if (stored != null && !stored.equals(row.get(REQUEST_HASH))) {
       throw new InvalidTaskException(
           index == null ? "idempotencyKey" : "[" + index + "].idempotencyKey",
           "The idempotency key '"
-              + exchange.getIn().getHeader(TaskConstants.IDEMPOTENCY_KEY)
+              + row.get(TaskConstants.IDEMPOTENCY_KEY)
               + "' was used before for a different request (task "
               + first.get("id")
               + "); a retry must repeat the request exactly, a new task needs a new key",
@@ -323,7 +433,7 @@ public class EnqueueRoute extends RouteBuilder {
     reply.put("id", String.valueOf(first.get("id")));
     reply.put("status", first.get("status"));
     reply.put("group", first.get("group"));
-    exchange.getIn().setBody(reply);
+    return reply;
   }
 
   /** Collects the bodies of split parts into a list, in order. */

@@ -3,12 +3,9 @@ package io.taskqueue.flow;
 import io.taskqueue.group.ResourceGroups;
 import io.taskqueue.task.TaskConstants;
 import java.util.Date;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.model.dataformat.JsonLibrary;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,7 +13,8 @@ import org.springframework.stereotype.Component;
  * JMSPriority = priority, held by Artemis until {@code TaskRunAt}); the body is the task id, the
  * worker reads everything else from the database when it acquires the task. {@code
  * direct:task-event}: a lifecycle event to the topic {@code taskqueue.events} (non-persistent: it
- * is a notification, the database is the record).
+ * is a notification, the database is the record), queued and sent in batches by {@link TaskEvents};
+ * the caller sets the headers {@code TaskEvent, TaskId, TaskType, TaskGroup}.
  */
 @Component
 public class PublishRoute extends RouteBuilder {
@@ -32,9 +30,11 @@ public class PublishRoute extends RouteBuilder {
   public static final String ENQUEUE_JMS = "enqueuejms";
 
   private final FlowSupport flow;
+  private final TaskEvents events;
 
-  public PublishRoute(FlowSupport flow) {
+  public PublishRoute(FlowSupport flow, TaskEvents events) {
     this.flow = flow;
+    this.events = events;
   }
 
   @Override
@@ -70,16 +70,10 @@ public class PublishRoute extends RouteBuilder {
   }
 
   private void taskEvents() {
-    from("direct:task-event")
-        .routeId("task-event")
-        .setBody(PublishRoute::event)
-        .removeHeaders("*")
-        .marshal()
-        .json(JsonLibrary.Jackson)
-        .to(
-            "jms:topic:"
-                + EVENTS_TOPIC
-                + "?deliveryPersistent=false&disableReplyTo=true&jmsMessageType=Text");
+    // asynchronous and batched: the caller only queues the event, see TaskEvents
+    from("direct:task-event").routeId("task-event").process(events::announce);
+    // the same event (header TaskEvent) for each task of a list of {TaskId, TaskType, TaskGroup}
+    from("direct:task-events").routeId("task-events").process(events::announceAll);
   }
 
   private void toTaskMessage(Exchange exchange) {
@@ -95,16 +89,5 @@ public class PublishRoute extends RouteBuilder {
     } else {
       in.removeHeader(TaskConstants.SCHEDULED_DELIVERY);
     }
-  }
-
-  private static Map<String, Object> event(Exchange exchange) {
-    Message in = exchange.getIn();
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("event", in.getHeader(TaskConstants.EVENT));
-    event.put("id", in.getHeader(TaskConstants.ID));
-    event.put("type", in.getHeader(TaskConstants.TYPE));
-    event.put("group", in.getHeader(TaskConstants.GROUP));
-    event.put("at", java.time.Instant.now().toString());
-    return event;
   }
 }
