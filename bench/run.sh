@@ -55,7 +55,7 @@ if [ "$STORE" = postgres ]; then
   # host, port and database of the JDBC URL for psql
   HOSTPORTDB=${DB_URL#jdbc:postgresql://}
   PGHOST=${HOSTPORTDB%%:*} PGPORT=${HOSTPORTDB#*:}; PGPORT=${PGPORT%%/*} PGDB=${HOSTPORTDB#*/}
-  psql -q -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d "$PGDB" \
+  PGOPTIONS="-c client_min_messages=warning" psql -q -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d "$PGDB" \
     -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" 2>&1 | grep -v NOTICE || true
   STORE_ARGS=(--spring.datasource.url="$DB_URL" --spring.datasource.username="$DB_USER"
     --spring.datasource.hikari.schema="$SCHEMA" --spring.flyway.schemas="$SCHEMA"
