@@ -22,9 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * End-to-end benchmark client of a running camel-taskqueue (JDK only: {@code java
- * bench/Bench.java --url http://127.0.0.1:8080 --n 20000 --clients 8}). Usually started by {@code
- * bench/run.sh}, which starts and stops the app around it.
+ * End-to-end benchmark client of a running camel-taskqueue (JDK only: {@code java bench/Bench.java
+ * --url http://127.0.0.1:8080 --n 20000 --clients 8}). Usually started by {@code bench/run.sh},
+ * which starts and stops the app around it.
  *
  * <p>Three ways to offer the load:
  *
@@ -34,10 +34,10 @@ import java.util.regex.Pattern;
  *   <li><b>batch</b> ({@code --batch B}): the K clients POST B tasks per request to {@code
  *       /api/tasks/batch} (closed loop).
  *   <li><b>rate</b> ({@code --rate R --duration S}): open loop. One pacing thread issues task i at
- *       start + i/R seconds with an asynchronous request, whether or not earlier requests have
- *       been answered, so a slow server does not lower the offered load. N = R × S. A safety cap
- *       ({@code --max-in-flight}, 512) bounds the open requests; {@code pacing_lag_max_ms} shows
- *       when it held the schedule back.
+ *       start + i/R seconds with an asynchronous request, whether or not earlier requests have been
+ *       answered, so a slow server does not lower the offered load. N = R × S. A safety cap ({@code
+ *       --max-in-flight}, 512) bounds the open requests; {@code pacing_lag_max_ms} shows when it
+ *       held the schedule back.
  * </ul>
  *
  * <p>Every task is {@code demo.echo} with a tiny payload. After the queue has drained, every task
@@ -45,9 +45,9 @@ import java.util.regex.Pattern;
  * enqueue→completed = {@code updatedAt − createdAt}, enqueue→start = the {@code at} of the first
  * pending→running transition − {@code createdAt} (all stamped by the server), throughput = N /
  * (last completion − first enqueue). Reading happens after the measured window, so it does not slow
- * the queue down while it is measured. Meanwhile a sampler reads {@code /actuator/prometheus}
- * every second (heap used, and the old generation's share of it) and, with {@code --depth-group G}, the pending depth
- * of group G ({@code GET /api/groups/G}).
+ * the queue down while it is measured. Meanwhile a sampler reads {@code /actuator/prometheus} every
+ * second (heap used, and the old generation's share of it) and, with {@code --depth-group G}, the
+ * pending depth of group G ({@code GET /api/groups/G}).
  *
  * <p>Prints one {@code RESULT key=value ...} line. Exits 1 when a task fails, is lost or the run
  * exceeds {@code --timeout} seconds, so CI can run it as a smoke check.
@@ -94,9 +94,12 @@ public class Bench {
     String type = option(args, "--type", "demo.echo");
     String depthGroup = option(args, "--depth-group", "");
     boolean history = rate > 0 || Boolean.parseBoolean(option(args, "--history", "false"));
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(option(args, "--timeout", "3600")));
+    deadline =
+        System.nanoTime()
+            + TimeUnit.SECONDS.toNanos(Long.parseLong(option(args, "--timeout", "3600")));
     String mode = rate > 0 ? "rate" : batch > 0 ? "batch" : "single";
-    String load = String.join("/", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+    String load =
+        String.join("/", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
 
     http =
         HttpClient.newBuilder()
@@ -115,14 +118,19 @@ public class Bench {
     OpenLoop open = null;
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     if (rate > 0) {
-      open = new OpenLoop(ids, rate, type, Integer.parseInt(option(args, "--max-in-flight", "512")));
+      open =
+          new OpenLoop(ids, rate, type, Integer.parseInt(option(args, "--max-in-flight", "512")));
       open.run();
     } else {
       closedLoop(pool, ids, clients, batch, type);
     }
     double enqueueSeconds = (System.nanoTime() - enqueueStart) / 1e9;
     System.out.printf(
-        Locale.ROOT, "enqueued %d tasks in %.1f s (%.0f/s)%n", n, enqueueSeconds, n / enqueueSeconds);
+        Locale.ROOT,
+        "enqueued %d tasks in %.1f s (%.0f/s)%n",
+        n,
+        enqueueSeconds,
+        n / enqueueSeconds);
 
     // 2. wait: poll only the last task while the queue drains (the sampler runs meanwhile)
     while (!"completed".equals(group(STATUS, get("/api/tasks/" + ids[n - 1]).body()))) {
@@ -158,7 +166,8 @@ public class Bench {
                   created[i] = micros(group(CREATED, task));
                   updated[i] = micros(group(UPDATED, task));
                   if (history) {
-                    started[i] = micros(group(STARTED, get("/api/tasks/" + ids[i] + "/history").body()));
+                    started[i] =
+                        micros(group(STARTED, get("/api/tasks/" + ids[i] + "/history").body()));
                   }
                 }
                 return null;
@@ -185,21 +194,57 @@ public class Bench {
     if (!label.isEmpty()) {
       line.append(' ').append(label);
     }
-    line.append(String.format(Locale.ROOT, " mode=%s n=%d clients=%d batch=%d", mode, n, clients, Math.max(batch, 1)));
-    line.append(String.format(Locale.ROOT, " tasks_per_s=%.0f enqueue_per_s=%.0f window_s=%.2f", n / window, n / enqueueSeconds, window));
+    line.append(
+        String.format(
+            Locale.ROOT,
+            " mode=%s n=%d clients=%d batch=%d",
+            mode,
+            n,
+            clients,
+            Math.max(batch, 1)));
+    line.append(
+        String.format(
+            Locale.ROOT,
+            " tasks_per_s=%.0f enqueue_per_s=%.0f window_s=%.2f",
+            n / window,
+            n / enqueueSeconds,
+            window));
     if (rate > 0) {
-      line.append(String.format(Locale.ROOT, " rate=%.0f offered_per_s=%.0f", rate, open.offeredRate()));
-      line.append(String.format(Locale.ROOT, " start_p50_ms=%.1f start_p95_ms=%.1f start_p99_ms=%.1f start_max_ms=%.1f",
-          pct(toStart, 50), pct(toStart, 95), pct(toStart, 99), toStart[n - 1] / 1e3));
+      line.append(
+          String.format(Locale.ROOT, " rate=%.0f offered_per_s=%.0f", rate, open.offeredRate()));
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " start_p50_ms=%.1f start_p95_ms=%.1f start_p99_ms=%.1f start_max_ms=%.1f",
+              pct(toStart, 50),
+              pct(toStart, 95),
+              pct(toStart, 99),
+              toStart[n - 1] / 1e3));
     }
-    line.append(String.format(Locale.ROOT, " p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f max_ms=%.1f",
-        pct(toCompleted, 50), pct(toCompleted, 95), pct(toCompleted, 99), toCompleted[n - 1] / 1e3));
+    line.append(
+        String.format(
+            Locale.ROOT,
+            " p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f max_ms=%.1f",
+            pct(toCompleted, 50),
+            pct(toCompleted, 95),
+            pct(toCompleted, 99),
+            toCompleted[n - 1] / 1e3));
     if (rate > 0) {
       long[] accept = open.acceptMicros();
-      line.append(String.format(Locale.ROOT, " accept_p50_ms=%.1f accept_p99_ms=%.1f pacing_lag_max_ms=%.1f",
-          pct(accept, 50), pct(accept, 99), open.maxLagMicros() / 1e3));
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " accept_p50_ms=%.1f accept_p99_ms=%.1f pacing_lag_max_ms=%.1f",
+              pct(accept, 50),
+              pct(accept, 99),
+              open.maxLagMicros() / 1e3));
     }
-    line.append(String.format(Locale.ROOT, " heap_max_mb=%.0f old_max_mb=%.0f", sampler.heapMax / 1048576.0, sampler.liveMax / 1048576.0));
+    line.append(
+        String.format(
+            Locale.ROOT,
+            " heap_max_mb=%.0f old_max_mb=%.0f",
+            sampler.heapMax / 1048576.0,
+            sampler.liveMax / 1048576.0));
     if (!depthGroup.isEmpty()) {
       line.append(" depth_max=").append(sampler.depthMax);
     }
@@ -211,8 +256,8 @@ public class Bench {
   }
 
   /** Single or batch enqueue: K clients, each takes the next task number (or batch) until N. */
-  private static void closedLoop(ExecutorService pool, String[] ids, int clients, int batch, String type)
-      throws Exception {
+  private static void closedLoop(
+      ExecutorService pool, String[] ids, int clients, int batch, String type) throws Exception {
     int n = ids.length;
     int step = Math.max(batch, 1);
     AtomicInteger next = new AtomicInteger();

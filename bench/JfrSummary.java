@@ -77,7 +77,8 @@ public class JfrSummary {
         add(threads, thread == null ? "?" : DIGITS.matcher(thread).replaceAll("#"));
       }
     }
-    System.out.printf(Locale.ROOT, "recording %s: %d CPU samples (jdk.ExecutionSample)%n", file, samples);
+    System.out.printf(
+        Locale.ROOT, "recording %s: %d CPU samples (jdk.ExecutionSample)%n", file, samples);
     if (cpuEvents > 0) {
       System.out.printf(
           Locale.ROOT,
@@ -85,10 +86,15 @@ public class JfrSummary {
           100 * jvmCpu / cpuEvents,
           100 * machineCpu / cpuEvents);
     }
-    System.out.printf(Locale.ROOT, "GC: %d collections, %d ms of pauses%n", gcs, gcPause.toMillis());
+    System.out.printf(
+        Locale.ROOT, "GC: %d collections, %d ms of pauses%n", gcs, gcPause.toMillis());
     print("top self-time methods (top of stack)", self, samples, top);
     print("self time by package (top of stack)", selfPackage, samples, top);
-    print("library on top of the JDK (first non-java./jdk./sun. frame from the top)", library, samples, top);
+    print(
+        "library on top of the JDK (first non-java./jdk./sun. frame from the top)",
+        library,
+        samples,
+        top);
     print("inclusive time, io.taskqueue and org.apache.camel methods", inclusive, samples, top);
     print("samples per thread (digits folded to #)", threads, samples, top);
   }
@@ -124,6 +130,10 @@ public class JfrSummary {
         .forEach(
             e ->
                 System.out.printf(
-                    Locale.ROOT, "%6d %5.1f%%  %s%n", e.getValue(), 100.0 * e.getValue() / total, e.getKey()));
+                    Locale.ROOT,
+                    "%6d %5.1f%%  %s%n",
+                    e.getValue(),
+                    100.0 * e.getValue() / total,
+                    e.getKey()));
   }
 }
