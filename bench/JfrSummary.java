@@ -59,7 +59,10 @@ public class JfrSummary {
         String lib = "(JDK only)";
         for (RecordedFrame f : frames) {
           String type = f.getMethod().getType().getName();
-          if (!type.startsWith("java.") && !type.startsWith("jdk.") && !type.startsWith("sun.")) {
+          if (!type.startsWith("java.")
+              && !type.startsWith("jdk.")
+              && !type.startsWith("sun.")
+              && !type.startsWith("com.sun.")) {
             lib = packageOf(f.getMethod());
             break;
           }
@@ -91,7 +94,7 @@ public class JfrSummary {
     print("top self-time methods (top of stack)", self, samples, top);
     print("self time by package (top of stack)", selfPackage, samples, top);
     print(
-        "library on top of the JDK (first non-java./jdk./sun. frame from the top)",
+        "library on top of the JDK (first non-java./jdk./sun./com.sun. frame from the top)",
         library,
         samples,
         top);
