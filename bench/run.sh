@@ -7,6 +7,7 @@
 #                [--rate R --duration S]     open loop: R tasks/s for S s, one a request, sent on a fixed
 #                                            schedule whatever the answers; reports enqueue->start p50/p95/p99
 #                [--xmx 512m]                the app's -Xmx; also samples the pending depth of group demo
+#                [--enqueue-only]            stop 10 s after the last enqueue, without the drain (heap runs)
 #                [--timeout 3600]            fail when the run takes longer (seconds)
 #                [--jar path/to/another/build.jar (implies --no-build), to compare two builds]
 #                [-- extra app arguments, e.g. --spring.jms.cache.session-cache-size=50]
@@ -23,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STORE=h2 N=20000 CLIENTS=8 PORT=18080 BUILD=1 JAR=target/camel-taskqueue.jar
-BATCH=0 RATE=0 DURATION=30 XMX="" TIMEOUT=3600
+BATCH=0 RATE=0 DURATION=30 XMX="" TIMEOUT=3600 ENQUEUE_ONLY=0
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +37,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift 2 ;;
     --xmx) XMX=$2; shift 2 ;;
     --timeout) TIMEOUT=$2; shift 2 ;;
+    --enqueue-only) ENQUEUE_ONLY=1; shift ;;
     --no-build) BUILD=0; shift ;;
     --jar) JAR=$2; BUILD=0; shift 2 ;;
     --) shift; EXTRA=("$@"); break ;;
@@ -66,6 +68,7 @@ fi
 
 BENCH_ARGS=(--n "$N" --clients "$CLIENTS" --batch "$BATCH" --timeout "$TIMEOUT")
 [ "$RATE" != 0 ] && BENCH_ARGS+=(--rate "$RATE" --duration "$DURATION")
+[ "$ENQUEUE_ONLY" = 1 ] && BENCH_ARGS+=(--enqueue-only)
 if [ -n "$XMX" ]; then
   JAVA_OPTS="${JAVA_OPTS:-} -Xmx$XMX"
   BENCH_ARGS+=(--depth-group demo)
