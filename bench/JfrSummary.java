@@ -15,7 +15,8 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Summarises the CPU samples of a JFR recording (JDK 17 has no {@code jfr view}): {@code java
- * bench/JfrSummary.java rec.jfr [top]}. Prints, from {@code jdk.ExecutionSample} (threads running
+ * bench/JfrSummary.java rec.jfr [top] [since]}, since an ISO instant before which events are
+ * skipped (bench/profile.sh passes the app's "Started" time, to leave start-up out). Prints, from {@code jdk.ExecutionSample} (threads running
  * Java code): the top self-time methods (top of stack), the library on top of the JDK (first frame
  * from the top that is not java./jdk./sun.), inclusive time of the project's and Camel's methods,
  * and samples per thread (numbers in thread names folded to #); plus GC pauses and CPU load.
@@ -27,10 +28,14 @@ public class JfrSummary {
   public static void main(String[] args) throws Exception {
     Path file = Path.of(args[0]);
     int top = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+    // events before this instant (e.g. the app's "Started" log line) are left out: start-up noise
+    java.time.Instant since =
+        args.length > 2 ? java.time.Instant.parse(args[2]) : java.time.Instant.EPOCH;
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> library = new HashMap<>();
     Map<String, Integer> selfPackage = new HashMap<>();
     Map<String, Integer> inclusive = new HashMap<>();
+    Map<String, Integer> libraryInclusive = new HashMap<>();
     Map<String, Integer> threads = new HashMap<>();
     int samples = 0;
     int gcs = 0;
@@ -40,6 +45,9 @@ public class JfrSummary {
     int cpuEvents = 0;
     for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
       String name = e.getEventType().getName();
+      if (e.getStartTime().isBefore(since)) {
+        continue;
+      }
       if (name.equals("jdk.GarbageCollection")) {
         gcs++;
         gcPause = gcPause.plus(e.getDuration("sumOfPauses"));
@@ -68,6 +76,11 @@ public class JfrSummary {
           }
         }
         add(library, lib);
+        Set<String> libs = new HashSet<>();
+        for (RecordedFrame f : frames) {
+          libs.add(packageOf(f.getMethod()));
+        }
+        libs.forEach(l -> add(libraryInclusive, l));
         Set<String> seen = new HashSet<>();
         for (RecordedFrame f : frames) {
           String m = method(f);
@@ -81,7 +94,11 @@ public class JfrSummary {
       }
     }
     System.out.printf(
-        Locale.ROOT, "recording %s: %d CPU samples (jdk.ExecutionSample)%n", file, samples);
+        Locale.ROOT,
+        "recording %s: %d CPU samples (jdk.ExecutionSample)%s%n",
+        file,
+        samples,
+        args.length > 2 ? " from " + since : "");
     if (cpuEvents > 0) {
       System.out.printf(
           Locale.ROOT,
@@ -98,6 +115,8 @@ public class JfrSummary {
         library,
         samples,
         top);
+    print("inclusive time by package (samples with the package anywhere on the stack)",
+        libraryInclusive, samples, top);
     print("inclusive time, io.taskqueue and org.apache.camel methods", inclusive, samples, top);
     print("samples per thread (digits folded to #)", threads, samples, top);
   }
