@@ -89,6 +89,7 @@ for _ in $(seq 1 360); do
 done
 curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null
 
+[ "$RATE" != 0 ] && N="$RATE/s*${DURATION}s"
 echo "jar=$JAR store=$STORE n=$N clients=$CLIENTS batch=$BATCH rate=$RATE data=$DATA extra=${EXTRA[*]:-none} java_opts=${JAVA_OPTS:-none} load=$(cut -d' ' -f1-3 /proc/loadavg)"
 LABEL="store=$STORE"
 [ -n "$XMX" ] && LABEL="$LABEL xmx=$XMX"
