@@ -47,7 +47,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
    * @param writers how many batches may be written at the same time
    * @param writer writes a batch, all or nothing, and returns one outcome per item in order
    */
-  public GroupCommit(String name, int maxBatch, int writers, Function<List<T>, List<R>> writer) {
+  public GroupCommit(
+      String name, int maxBatch, int writers, Function<List<T>, List<R>> writer) {
     if (maxBatch < 1 || writers < 1) {
       throw new IllegalArgumentException("maxBatch and writers must be at least 1");
     }

@@ -7,9 +7,9 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 
 /**
- * The typed task value the flow routes carry: in the exchange variable {@link #VARIABLE} (one task)
- * or {@link #BATCH_VARIABLE} (a {@code List<TaskItem>}), instead of a header per field. The {@code
- * Task*} headers remain the contract a handler route sees ({@link
+ * The typed task value the flow routes carry: in the exchange variable {@link #VARIABLE} (one
+ * task) or {@link #BATCH_VARIABLE} (a {@code List<TaskItem>}), instead of a header per field. The
+ * {@code Task*} headers remain the contract a handler route sees ({@link
  * io.taskqueue.component.TaskDispatcher} sets them from this value), and the parameters of the
  * {@code sql/} statements ({@link #params()}).
  *
