@@ -3,8 +3,18 @@
 # runs N no-op tasks (demo.echo) through it with bench/Bench.java and stops it again.
 #
 #   bench/run.sh [--store h2|postgres] [--n 20000] [--clients 8] [--port 18080] [--no-build]
+#                [--batch B]                 POST /api/tasks/batch with B tasks a request (else one a request)
+#                [--rate R --duration S]     open loop: R tasks/s for S s, one a request, sent on a fixed
+#                                            schedule whatever the answers; reports enqueue->start p50/p95/p99
+#                [--xmx 512m]                the app's -Xmx; also samples the pending depth of group demo
+#                [--enqueue-only]            stop 10 s after the last enqueue, without the drain (heap runs)
+#                [--timeout 3600]            fail when the run takes longer (seconds)
 #                [--jar path/to/another/build.jar (implies --no-build), to compare two builds]
 #                [-- extra app arguments, e.g. --spring.jms.cache.session-cache-size=50]
+#
+# Every mode samples the app's heap (/actuator/prometheus) once a second and prints one
+# "RESULT key=value ..." line (mode, store, n, tasks_per_s, enqueue_per_s, latencies, heap_max_mb, load).
+# It exits non-zero when a task does not complete, so CI runs it as a smoke check (.ci/run).
 #
 # PostgreSQL: BENCH_DB_URL (default jdbc:postgresql://127.0.0.1:5432/test), BENCH_DB_USER
 # (postgres), BENCH_SCHEMA (tq_bench; dropped and recreated on every run).
@@ -14,6 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STORE=h2 N=20000 CLIENTS=8 PORT=18080 BUILD=1 JAR=target/camel-taskqueue.jar
+BATCH=0 RATE=0 DURATION=30 XMX="" TIMEOUT=3600 ENQUEUE_ONLY=0
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -21,6 +32,12 @@ while [ $# -gt 0 ]; do
     --n) N=$2; shift 2 ;;
     --clients) CLIENTS=$2; shift 2 ;;
     --port) PORT=$2; shift 2 ;;
+    --batch) BATCH=$2; shift 2 ;;
+    --rate) RATE=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --xmx) XMX=$2; shift 2 ;;
+    --timeout) TIMEOUT=$2; shift 2 ;;
+    --enqueue-only) ENQUEUE_ONLY=1; shift ;;
     --no-build) BUILD=0; shift ;;
     --jar) JAR=$2; BUILD=0; shift 2 ;;
     --) shift; EXTRA=("$@"); break ;;
@@ -40,13 +57,21 @@ if [ "$STORE" = postgres ]; then
   # host, port and database of the JDBC URL for psql
   HOSTPORTDB=${DB_URL#jdbc:postgresql://}
   PGHOST=${HOSTPORTDB%%:*} PGPORT=${HOSTPORTDB#*:}; PGPORT=${PGPORT%%/*} PGDB=${HOSTPORTDB#*/}
-  psql -q -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d "$PGDB" \
+  PGOPTIONS="-c client_min_messages=warning" psql -q -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d "$PGDB" \
     -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" 2>&1 | grep -v NOTICE || true
   STORE_ARGS=(--spring.datasource.url="$DB_URL" --spring.datasource.username="$DB_USER"
     --spring.datasource.hikari.schema="$SCHEMA" --spring.flyway.schemas="$SCHEMA"
     --spring.flyway.default-schema="$SCHEMA")
 elif [ "$STORE" != h2 ]; then
   echo "--store is h2 or postgres" >&2; exit 2
+fi
+
+BENCH_ARGS=(--n "$N" --clients "$CLIENTS" --batch "$BATCH" --timeout "$TIMEOUT")
+[ "$RATE" != 0 ] && BENCH_ARGS+=(--rate "$RATE" --duration "$DURATION")
+[ "$ENQUEUE_ONLY" = 1 ] && BENCH_ARGS+=(--enqueue-only)
+if [ -n "$XMX" ]; then
+  JAVA_OPTS="${JAVA_OPTS:-} -Xmx$XMX"
+  BENCH_ARGS+=(--depth-group demo)
 fi
 
 # a copy of the jar, so a rebuild during the run cannot pull it from under the app
@@ -64,5 +89,8 @@ for _ in $(seq 1 360); do
 done
 curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null
 
-echo "jar=$JAR store=$STORE n=$N clients=$CLIENTS data=$DATA extra=${EXTRA[*]:-none} java_opts=${JAVA_OPTS:-none} load=$(cut -d' ' -f1-3 /proc/loadavg)"
-java bench/Bench.java --url "http://127.0.0.1:$PORT" --n "$N" --clients "$CLIENTS" --label "store=$STORE"
+[ "$RATE" != 0 ] && N="$RATE/s*${DURATION}s"
+echo "jar=$JAR store=$STORE n=$N clients=$CLIENTS batch=$BATCH rate=$RATE data=$DATA extra=${EXTRA[*]:-none} java_opts=${JAVA_OPTS:-none} load=$(cut -d' ' -f1-3 /proc/loadavg)"
+LABEL="store=$STORE"
+[ -n "$XMX" ] && LABEL="$LABEL xmx=$XMX"
+java bench/Bench.java --url "http://127.0.0.1:$PORT" "${BENCH_ARGS[@]}" --label "$LABEL"
