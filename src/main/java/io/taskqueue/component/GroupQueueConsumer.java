@@ -140,10 +140,12 @@ public class GroupQueueConsumer extends DefaultConsumer {
 
   private void receiveBatch(Session session, MessageConsumer consumer, MessageProducer producer)
       throws JMSException {
+    // one slot per message, taken before the message: a receiver never holds slots it may not
+    // fill while it waits for the queue, so the group's receivers share the free slots
     ReceiveSlots slots = slots();
     int room;
     try {
-      room = slots == null ? endpoint.getMaxBatch() : slots.take(endpoint.getMaxBatch(), 500);
+      room = slots == null ? 1 : slots.take(1, 500);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;
@@ -158,9 +160,13 @@ public class GroupQueueConsumer extends DefaultConsumer {
       if (first == null) {
         return;
       }
-      List<Delivery> batch = new ArrayList<>(room);
+      List<Delivery> batch = new ArrayList<>();
       batch.add(delivery(first));
-      while (batch.size() < room) {
+      while (batch.size() < endpoint.getMaxBatch()) {
+        if (slots != null && slots.take(1, 0) == 0) {
+          break;
+        }
+        room++;
         Message next = consumer.receiveNoWait();
         if (next == null) {
           break;
@@ -187,6 +193,9 @@ public class GroupQueueConsumer extends DefaultConsumer {
         session.commit();
       }
       releaseExchange(exchange, false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
     } finally {
       if (slots != null && room > used) {
         slots.giveBack(room - used);
@@ -255,7 +264,7 @@ public class GroupQueueConsumer extends DefaultConsumer {
 
   /** The broker's own factory: Spring's caching wrapper would share one session among threads. */
   private ConnectionFactory factory() {
-    ConnectionFactory factory = endpoint.component().connectionFactory();
+    ConnectionFactory factory = endpoint.component().connectionFactory(endpoint.getWindowBytes());
     while (true) {
       if (factory instanceof SingleConnectionFactory single
           && single.getTargetConnectionFactory() != null) {

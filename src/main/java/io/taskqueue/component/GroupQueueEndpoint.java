@@ -12,6 +12,7 @@ public class GroupQueueEndpoint extends DefaultEndpoint {
   private int maxBatch = 100;
   private int receivers = 1;
   private String slotsRef;
+  private int windowBytes;
 
   GroupQueueEndpoint(String uri, GroupQueueComponent component, String queue) {
     super(uri, component);
@@ -65,6 +66,15 @@ public class GroupQueueEndpoint extends DefaultEndpoint {
 
   public void setSlots(String slotsRef) {
     this.slotsRef = slotsRef;
+  }
+
+  /** Bytes of messages each receiver's client buffers ahead (Artemis consumer window). */
+  public int getWindowBytes() {
+    return windowBytes;
+  }
+
+  public void setWindowBytes(int windowBytes) {
+    this.windowBytes = windowBytes;
   }
 
   GroupQueueComponent component() {

@@ -136,6 +136,8 @@ public class WorkerRoute extends RouteBuilder {
               + settings.effectiveReceiveBatch()
               + "&receivers="
               + settings.effectiveReceivers()
+              + "&windowBytes="
+              + settings.effectiveReceiveWindowBytes()
               + "&slots="
               + slots)
           .routeId("worker-" + group)

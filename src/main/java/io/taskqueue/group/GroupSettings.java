@@ -36,6 +36,27 @@ public class GroupSettings {
   /** The most messages one broker transaction (and one acquire statement) takes. */
   private int receiveBatch = 100;
 
+  /**
+   * Bytes of task messages each receiver's broker client buffers ahead (Artemis consumer window),
+   * so a batch is taken from memory rather than one broker round trip per message. Buffered
+   * messages wait for this node's receivers; other nodes cannot take them meanwhile. Default 0:
+   * nothing buffered (strict ordering: always 0).
+   */
+  private int receiveWindowBytes = 0;
+
+  public int getReceiveWindowBytes() {
+    return receiveWindowBytes;
+  }
+
+  public void setReceiveWindowBytes(int receiveWindowBytes) {
+    this.receiveWindowBytes = receiveWindowBytes;
+  }
+
+  /** Receive window actually used: strict ordering buffers nothing. */
+  public int effectiveReceiveWindowBytes() {
+    return ordering == Ordering.STRICT ? 0 : Math.max(0, receiveWindowBytes);
+  }
+
   /** Threads receiving from the group's queue on each node (strict ordering: one). */
   private int receivers = 2;
 
