@@ -55,13 +55,7 @@ public class GroupQueueConsumer extends DefaultConsumer {
 
   /** One received message. */
   public record Delivery(
-      String id, String type, int priority, int deliveries, long sentAt, Message message) {
-
-    /** How often the broker or the worker offered this task's message so far. */
-    public int offered() {
-      return deliveries;
-    }
-  }
+      String id, String type, int priority, int deliveries, long sentAt, Message message) {}
 
   /** A message to put back on the queue after {@code delayMillis}. */
   public record GiveBack(Delivery delivery, long delayMillis) {}
