@@ -23,21 +23,27 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code direct:task-failure}, the dead-letter channel of {@code direct:execute}: classifies the
- * handler's exception and either schedules a retry ({@code running -> failed -> pending}, the
- * message redelivered by Artemis after an exponential backoff with jitter) or dead-letters the task
- * ({@code running -> failed -> dead_letter}, a message on {@code taskqueue.dlq.<group>}).
+ * handler's exception and either schedules a retry ({@code running -> failed -> pending}, then a
+ * new message that Artemis delivers after an exponential backoff with jitter) or dead-letters the
+ * task ({@code running -> failed -> dead_letter}, a message on {@code taskqueue.dlq.<group>}).
  */
 @Component
 public class FailureRoute extends RouteBuilder {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailureRoute.class);
 
+  /** Exchange property: the retry's state change committed, its message is still to be sent. */
+  private static final String REQUEUED = "TaskRequeued";
+
   private final ResourceGroups groups;
   private final FlowSupport flow;
   private final StateWrites writes;
+  private final FaultInjection faults;
 
-  public FailureRoute(ResourceGroups groups, FlowSupport flow, StateWrites writes) {
+  public FailureRoute(
+      ResourceGroups groups, FlowSupport flow, StateWrites writes, FaultInjection faults) {
     this.writes = writes;
+    this.faults = faults;
     this.groups = groups;
     this.flow = flow;
   }
@@ -54,8 +60,21 @@ public class FailureRoute extends RouteBuilder {
         .to("direct:dead-letter")
         .end();
 
+    // the retry's message is sent after its database commit, as by the redrive: sent inside the
+    // transaction it would commit after the database (Spring commits a bound JMS session last), and
+    // a broker that died in between left a pending task without a message until stale-after (1 h).
+    // Now the row says published = FALSE until the send, and the rescue resends what was not sent
     from("direct:retry")
         .routeId("retry")
+        .to("direct:retry-write")
+        .filter(exchangeProperty(REQUEUED).isEqualTo(true))
+        .process(e -> faults.at(FaultInjection.RETRY_AFTER_DB_COMMIT))
+        .to("direct:publish")
+        .to(writes.uri(StateWrite.MARK_PUBLISHED))
+        .end();
+
+    from("direct:retry-write")
+        .routeId("retry-write")
         .transacted("dbTx")
         .process(StateWrite.FAIL.transition())
         .to(writes.uri(StateWrite.FAIL))
@@ -63,7 +82,7 @@ public class FailureRoute extends RouteBuilder {
         .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
         .process(StateWrite.REQUEUE.transition())
         .to(writes.uri(StateWrite.REQUEUE))
-        .to("direct:publish")
+        .setProperty(REQUEUED, constant(true))
         .end();
 
     from("direct:dead-letter")

@@ -64,6 +64,65 @@ class KillAndRestartIT {
     assertCompletedOnceEach();
   }
 
+  /**
+   * The JVM dies between a retry's database commit ({@code running -> failed -> pending}) and the
+   * send of its message: after the restart the rescue sends it (the row says {@code published =
+   * FALSE} until the send), and the task runs its second attempt within seconds, not after {@code
+   * rescue.stale-after}.
+   */
+  @Test
+  void aRetryCutOffBeforeItsMessageRunsAfterTheRestart() throws Exception {
+    Path dir = AppProcess.baseDir().resolve("target/kill-it/retry-" + System.nanoTime());
+    Path log = dir.resolve("app.log");
+    List<String> args = new ArrayList<>();
+    args.add("--taskqueue.data-dir=" + dir.resolve("data"));
+    args.add("--taskqueue.rescue.interval=1s");
+    List<String> halting = new ArrayList<>(args);
+    halting.add("--taskqueue.fault-injection.halt-at=retry-after-db-commit");
+    AppProcess app = AppProcess.start(log, halting);
+    try {
+      String id =
+          app.enqueue(
+              "{\"type\":\"demo.fail\",\"maxAttempts\":2,\"payload\":{\"kind\":\"transient\"}}");
+      Integer exit = app.awaitExit(Duration.ofSeconds(30));
+      assertThat(exit).as("exit code of the app halted after the retry's commit").isEqualTo(137);
+
+      long restart = System.nanoTime();
+      app = AppProcess.start(log, args);
+      AppProcess second = app;
+      JsonNode task =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(200))
+              .until(() -> second.task(id), t -> "dead_letter".equals(t.get("status").asText()));
+      System.out.printf(
+          "[retry] halted after the retry's commit; restart to dead_letter %d ms%n",
+          (System.nanoTime() - restart) / 1_000_000);
+      assertThat(task.get("attempts").asInt()).isEqualTo(2);
+      List<String> transitions = new ArrayList<>();
+      for (JsonNode row : app.history(id)) {
+        transitions.add(row.get("from").asText() + "->" + row.get("to").asText());
+      }
+      assertThat(transitions)
+          .containsExactly(
+              "null->pending",
+              "pending->running",
+              "running->failed",
+              "failed->pending",
+              "pending->running",
+              "running->failed",
+              "failed->dead_letter");
+    } catch (Throwable failure) {
+      System.out.println("---- app log " + log + " ----");
+      if (Files.exists(log)) {
+        System.out.println(Files.readString(log));
+      }
+      throw failure;
+    } finally {
+      app.close();
+    }
+  }
+
   /** The task type the next run enqueues: demo.sleep of 500 ms, or a batch type. */
   private String batchType;
 
