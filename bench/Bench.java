@@ -103,7 +103,7 @@ public class Bench {
             + TimeUnit.SECONDS.toNanos(Long.parseLong(option(args, "--timeout", "3600")));
     // heap mode on a slow build: stop after the enqueue instead of waiting for the drain
     boolean enqueueOnly = args.length > 0 && Arrays.asList(args).contains("--enqueue-only");
-    String mode = rate > 0 ? "rate" : batch > 0 ? "batch" : "single";
+    String mode = rate > 0 ? (batch > 0 ? "rate-batch" : "rate") : batch > 0 ? "batch" : "single";
     String load =
         String.join("/", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
 
@@ -125,7 +125,12 @@ public class Bench {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     if (rate > 0) {
       open =
-          new OpenLoop(ids, rate, type, Integer.parseInt(option(args, "--max-in-flight", "512")));
+          new OpenLoop(
+              ids,
+              rate,
+              Math.max(batch, 1),
+              type,
+              Integer.parseInt(option(args, "--max-in-flight", "512")));
       open.run();
     } else {
       closedLoop(pool, ids, clients, batch, type);
@@ -327,10 +332,15 @@ public class Bench {
     }
   }
 
-  /** Open loop: task i is sent at start + i/rate, independent of the answers to earlier ones. */
+  /**
+   * Open loop: task i is sent at start + i/rate, independent of the answers to earlier ones; with
+   * {@code --batch K} the tasks go K to a request ({@code POST /api/tasks/batch}), a request every
+   * K/rate seconds.
+   */
   static final class OpenLoop {
     private final String[] ids;
     private final double rate;
+    private final int batch;
     private final String type;
     private final long[] intended;
     private final long[] answered;
@@ -338,10 +348,11 @@ public class Bench {
     private long sendSeconds;
     private final java.util.concurrent.Semaphore inFlight;
 
-    OpenLoop(String[] ids, double rate, String type, int maxInFlight) {
+    OpenLoop(String[] ids, double rate, int batch, String type, int maxInFlight) {
       this.inFlight = new java.util.concurrent.Semaphore(maxInFlight);
       this.ids = ids;
       this.rate = rate;
+      this.batch = batch;
       this.type = type;
       this.intended = new long[ids.length];
       this.answered = new long[ids.length];
@@ -354,7 +365,7 @@ public class Bench {
       AtomicLong firstError = new AtomicLong(-1);
       String[] error = new String[1];
       long start = System.nanoTime();
-      for (int i = 0; i < n; i++) {
+      for (int i = 0; i < n; i += batch) {
         long due = start + (long) (i * 1e9 / rate);
         long now;
         while ((now = System.nanoTime()) < due) {
@@ -364,20 +375,38 @@ public class Bench {
         // then the pacing lag (and the accept latency, measured from the intended time) shows it
         inFlight.acquire();
         maxLag = Math.max(maxLag, System.nanoTime() - due);
-        intended[i] = due;
-        int index = i;
+        int first = i;
+        int end = Math.min(n, i + batch);
+        String body;
+        if (batch == 1) {
+          body = task(type, i);
+        } else {
+          StringBuilder b = new StringBuilder("[");
+          for (int j = i; j < end; j++) {
+            b.append(j > i ? "," : "").append(task(type, j));
+          }
+          body = b.append(']').toString();
+        }
+        for (int j = first; j < end; j++) {
+          intended[j] = due;
+        }
         sent.add(
             http.sendAsync(
-                    request("/api/tasks", task(type, i)), HttpResponse.BodyHandlers.ofString())
+                    request(batch == 1 ? "/api/tasks" : "/api/tasks/batch", body),
+                    HttpResponse.BodyHandlers.ofString())
                 .whenComplete(
                     (r, ex) -> {
-                      answered[index] = System.nanoTime();
+                      long at = System.nanoTime();
                       inFlight.release();
                       if (ex == null && r.statusCode() == 202) {
-                        ids[index] = group(ID, r.body());
+                        Matcher m = ID.matcher(r.body());
+                        for (int j = first; j < end; j++) {
+                          answered[j] = at;
+                          ids[j] = m.find() ? m.group(1) : null;
+                        }
                       } else {
                         failed.incrementAndGet();
-                        if (firstError.compareAndSet(-1, index)) {
+                        if (firstError.compareAndSet(-1, first)) {
                           error[0] = ex != null ? ex.toString() : r.statusCode() + ": " + r.body();
                         }
                       }

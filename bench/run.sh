@@ -4,7 +4,8 @@
 #
 #   bench/run.sh [--store h2|postgres] [--n 20000] [--clients 8] [--port 18080] [--no-build]
 #                [--batch B]                 POST /api/tasks/batch with B tasks a request (else one a request)
-#                [--rate R --duration S]     open loop: R tasks/s for S s, one a request, sent on a fixed
+#                [--rate R --duration S]     open loop: R tasks/s for S s, one a request (with --batch K:
+#                                            K a request, a request every K/R s), sent on a fixed
 #                                            schedule whatever the answers; reports enqueue->start p50/p95/p99
 #                [--xmx 512m]                the app's -Xmx; also samples the pending depth of group demo
 #                [--enqueue-only]            stop 10 s after the last enqueue, without the drain (heap runs)
