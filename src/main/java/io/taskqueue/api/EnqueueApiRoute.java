@@ -4,6 +4,7 @@ import io.taskqueue.api.schema.Accepted;
 import io.taskqueue.api.schema.ApiError;
 import io.taskqueue.api.schema.TaskInput;
 import io.taskqueue.config.TaskQueueProperties;
+import io.taskqueue.flow.Endpoints;
 import io.taskqueue.flow.EnqueueRoute;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,12 +81,12 @@ public class EnqueueApiRoute extends RouteBuilder {
     // the filter enforces the same limits while reading; these cover direct calls of the routes
     enqueueRoute(
         "api-enqueue",
-        "direct:enqueue",
+        Endpoints.ENQUEUE,
         RequestBodyLimitFilter.forTask(properties.getPayloadMaxBytes()));
     // a batch may hold many payloads: the limit is the body's, each payload keeps its own
     enqueueRoute(
         "api-enqueue-batch",
-        "direct:enqueue-batch",
+        Endpoints.ENQUEUE_BATCH,
         new RequestBodyLimitFilter.Limit(
             properties.getBatchMaxBytes(),
             "POST /api/tasks/batch (taskqueue.batch-max-bytes = "
@@ -97,7 +98,7 @@ public class EnqueueApiRoute extends RouteBuilder {
     from("direct:" + id)
         .routeId(id)
         .routeConfigurationId(ApiErrorConfiguration.ID)
-        .process(e -> readRequest(e, limit, enqueue.equals("direct:enqueue")))
+        .process(e -> readRequest(e, limit, enqueue.equals(Endpoints.ENQUEUE)))
         .to(enqueue)
         .process(this::answer);
   }

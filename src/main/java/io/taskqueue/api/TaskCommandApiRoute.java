@@ -4,6 +4,7 @@ import io.taskqueue.api.schema.ApiError;
 import io.taskqueue.api.schema.Task;
 import io.taskqueue.flow.CommandOutcome;
 import io.taskqueue.flow.CommandRoute;
+import io.taskqueue.flow.Endpoints;
 import io.taskqueue.store.StateWrite;
 import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskStatus;
@@ -50,8 +51,8 @@ public class TaskCommandApiRoute extends RouteBuilder {
         "The task, pending again",
         StateWrite.REDRIVE.from());
 
-    commandRoute("cancel", CommandRoute.CANCEL, "cancelled via the API", 200);
-    commandRoute("retry", CommandRoute.REDRIVE, "redriven via the API", 202);
+    commandRoute("cancel", Endpoints.CANCEL, "cancelled via the API", 200);
+    commandRoute("retry", Endpoints.REDRIVE, "redriven via the API", 202);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.taskqueue.component;
 
+import io.taskqueue.metrics.FlowMetrics;
 import io.taskqueue.task.TaskConstants;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -63,6 +64,7 @@ public class GroupQueueConsumer extends DefaultConsumer {
   private final GroupQueueEndpoint endpoint;
   private ExecutorService threads;
   private volatile boolean running;
+  private FlowMetrics metrics;
 
   GroupQueueConsumer(GroupQueueEndpoint endpoint, Processor processor) {
     super(endpoint, processor);
@@ -72,6 +74,7 @@ public class GroupQueueConsumer extends DefaultConsumer {
   @Override
   protected void doStart() throws Exception {
     super.doStart();
+    metrics = endpoint.getCamelContext().getRegistry().findSingleByType(FlowMetrics.class);
     running = true;
     threads =
         getEndpoint()
@@ -183,8 +186,11 @@ public class GroupQueueConsumer extends DefaultConsumer {
                 exchange.getException());
       } else {
         used = exchange.getProperty(SLOTS_USED, 0, Integer.class);
-        giveBack(session, producer, exchange);
+        int givenBack = giveBack(session, producer, exchange);
         session.commit();
+        if (givenBack > 0 && metrics != null) {
+          metrics.givenBack(givenBack);
+        }
       }
       releaseExchange(exchange, false);
     } catch (InterruptedException e) {
@@ -198,11 +204,11 @@ public class GroupQueueConsumer extends DefaultConsumer {
   }
 
   @SuppressWarnings("unchecked")
-  private void giveBack(Session session, MessageProducer producer, Exchange exchange)
+  private int giveBack(Session session, MessageProducer producer, Exchange exchange)
       throws JMSException {
     List<GiveBack> giveBack = exchange.getProperty(GIVE_BACK, List.class);
     if (giveBack == null) {
-      return;
+      return 0;
     }
     for (GiveBack back : giveBack) {
       Message original = back.delivery().message();
@@ -222,6 +228,7 @@ public class GroupQueueConsumer extends DefaultConsumer {
       }
       producer.send(copy, DeliveryMode.PERSISTENT, back.delivery().priority(), 0);
     }
+    return giveBack.size();
   }
 
   private static Delivery delivery(Message message) throws JMSException {

@@ -43,9 +43,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class CommandRoute extends RouteBuilder {
 
-  public static final String CANCEL = "direct:cancel";
-  public static final String REDRIVE = "direct:redrive";
-
   /** The history reason when the caller gives none. */
   public static final String CANCELLED = "cancelled";
 
@@ -72,7 +69,7 @@ public class CommandRoute extends RouteBuilder {
 
   @Override
   public void configure() {
-    from(CANCEL)
+    from(Endpoints.CANCEL)
         .routeId("cancel")
         .errorHandler(noErrorHandler())
         .process(e -> begin(e, CANCELLED))
@@ -83,14 +80,14 @@ public class CommandRoute extends RouteBuilder {
         .process(e -> outcome(e, StateWrite.CANCEL))
         .filter(CommandRoute::done)
         .setHeader(TaskConstants.EVENT, constant("task.cancelled"))
-        .wireTap("direct:task-event")
+        .wireTap(Endpoints.TASK_EVENT)
         .end() // closes the wireTap, which the Java DSL treats as a block; the filter goes on
         // committed: take its message off the broker (a delayed one would wait there until runAt)
         .process(this::removeQueuedMessage)
         .end()
         .process(CommandRoute::answer);
 
-    from(REDRIVE)
+    from(Endpoints.REDRIVE)
         .routeId("redrive")
         .errorHandler(noErrorHandler())
         .process(e -> begin(e, REDRIVEN))
@@ -103,10 +100,10 @@ public class CommandRoute extends RouteBuilder {
         .filter(CommandRoute::done)
         // after the commit, like the rescue: a crash before this send leaves published = FALSE,
         // and the rescue timer sends it then
-        .to("direct:publish")
+        .to(Endpoints.PUBLISH)
         .to(writes.uri(StateWrite.MARK_PUBLISHED))
         .setHeader(TaskConstants.EVENT, constant("task.redriven"))
-        .wireTap("direct:task-event")
+        .wireTap(Endpoints.TASK_EVENT)
         .end() // closes the wireTap (see above)
         .end()
         .process(CommandRoute::answer);

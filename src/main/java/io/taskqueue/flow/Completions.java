@@ -118,7 +118,7 @@ public class Completions {
       rows.add(row);
     }
     exchange.getIn().setBody(rows);
-    template().send("direct:complete-batch", exchange);
+    template().send(Endpoints.COMPLETE_BATCH, exchange);
     rethrow(exchange);
     int updated = exchange.getIn().getHeader(SqlConstants.SQL_UPDATE_COUNT, 0, Integer.class);
     List<Boolean> written = new ArrayList<>(batch.size());
@@ -132,7 +132,7 @@ public class Completions {
         .getIn()
         .setHeader(
             TaskConstants.IDS, batch.stream().map(c -> UUID.fromString(c.attempt().id())).toList());
-    template().send("direct:completed-fences", check);
+    template().send(Endpoints.COMPLETED_FENCES, check);
     rethrow(check);
     Map<String, Long> fences = new HashMap<>();
     for (Object row : check.getIn().getBody(List.class)) {
@@ -154,7 +154,7 @@ public class Completions {
         event.put(TaskConstants.ID, task.id());
         event.put(TaskConstants.TYPE, task.type());
         event.put(TaskConstants.GROUP, task.group());
-        template().sendBodyAndHeaders("direct:task-event", null, event);
+        template().sendBodyAndHeaders(Endpoints.TASK_EVENT, null, event);
       } else {
         LOG.warn(
             "Discarded the result of task {} attempt {}: its lease was rescued and the task"

@@ -149,7 +149,7 @@ public class EnqueueCommits implements SmartLifecycle {
   List<Outcome> writeGroup(List<Request> requests) {
     Exchange done;
     try {
-      done = template().send("direct:enqueue-group", e -> e.setProperty(REQUESTS, requests));
+      done = template().send(Endpoints.ENQUEUE_GROUP, e -> e.setProperty(REQUESTS, requests));
     } catch (RuntimeException e) {
       return failed(requests, e);
     }

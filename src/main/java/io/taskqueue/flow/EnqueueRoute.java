@@ -100,38 +100,38 @@ public class EnqueueRoute extends RouteBuilder {
 
   @Override
   public void configure() {
-    from("direct:enqueue")
+    from(Endpoints.ENQUEUE)
         .routeId("enqueue")
         // errors go back to the caller (the API answers 400, JMS ingress moves the message aside)
         .errorHandler(noErrorHandler())
         // nothing a client sent as a header may steer the flow
         .removeHeaders(TaskConstants.PREFIX + "*")
         .process(e -> e.getIn().setBody(List.of(withKey(e, parser.parseOne(text(e)), null))))
-        .to("direct:enqueue-requests")
+        .to(Endpoints.ENQUEUE_REQUESTS)
         .setBody(e -> e.getIn().getBody(List.class).get(0));
 
-    from("direct:enqueue-batch")
+    from(Endpoints.ENQUEUE_BATCH)
         .routeId("enqueue-batch")
         .errorHandler(noErrorHandler())
         .removeHeaders(TaskConstants.PREFIX + "*")
         .process(this::parseMany)
-        .to("direct:enqueue-requests");
+        .to(Endpoints.ENQUEUE_REQUESTS);
 
     // a List<TaskRequest> in (already parsed: the NDJSON file ingress validates line by line)
-    from("direct:enqueue-requests")
+    from(Endpoints.ENQUEUE_REQUESTS)
         .routeId("enqueue-requests")
         .errorHandler(noErrorHandler())
         .setProperty(CREATED, AtomicInteger::new)
         // every element is validated and routed before the first write: a bad one sends nothing
         .split(body(), collectBodies())
         .stopOnException()
-        .to("direct:prepare-task")
+        .to(Endpoints.PREPARE_TASK)
         .end()
         // stored and published together with the requests that queued up meanwhile (group
         // commit); answered when that commit is durable, with this request's own outcome
         .process(commits::write);
 
-    from("direct:prepare-task")
+    from(Endpoints.PREPARE_TASK)
         .routeId("prepare-task")
         .errorHandler(noErrorHandler())
         .process(e -> e.setProperty(REQUEST, e.getIn().getBody(TaskRequest.class)))
@@ -150,20 +150,20 @@ public class EnqueueRoute extends RouteBuilder {
 
     // called by a writer of EnqueueCommits with the requests of one group commit (property
     // EnqueueCommits.REQUESTS); a failure before the commit makes it redo each request alone
-    from("direct:enqueue-group")
+    from(Endpoints.ENQUEUE_GROUP)
         .routeId("enqueue-group")
         .errorHandler(noErrorHandler())
-        .to("direct:persist-group")
+        .to(Endpoints.PERSIST_GROUP)
         // committed, first on the broker, then in the database (no reply is sent yet)
         .setProperty(EnqueueCommits.COMMITTED, constant(true))
         .process(e -> faults.at(FaultInjection.AFTER_DB_COMMIT))
         // now announce them (a rolled-back group announces nothing)
         .setHeader(TaskConstants.EVENT, constant("task.created"))
         .setBody(exchangeProperty(CREATED_TASKS))
-        .to("direct:task-events");
+        .to(Endpoints.TASK_EVENTS);
 
     // one transaction for every task of the group: one JDBC batch of inserts, one broker commit
-    from("direct:persist-group")
+    from(Endpoints.PERSIST_GROUP)
         .routeId("persist-group")
         // a failure goes back to the writer, which redoes the requests alone or answers it
         .errorHandler(noErrorHandler())
@@ -174,7 +174,7 @@ public class EnqueueRoute extends RouteBuilder {
         // reWriteBatchedInserts): some idempotency keys may be stored already, find out which
         .choice()
         .when(e -> updateCount(e) != rows(e).size() && !keys(e).isEmpty())
-        .to("direct:repeated-tasks")
+        .to(Endpoints.REPEATED_TASKS)
         .end()
         // each request's answer, or the error of the first request with a problem
         .process(EnqueueRoute::answers)
@@ -182,13 +182,13 @@ public class EnqueueRoute extends RouteBuilder {
         // always has its message on the broker; never on a JMS consumer's session
         .split(exchangeProperty(CREATED_TASKS))
         .process(e -> e.getIn().setHeaders(e.getIn().getBody(Map.class)))
-        .to("direct:publish-enqueued")
+        .to(Endpoints.PUBLISH_ENQUEUED)
         .end()
         // every message of the group in one broker commit, before the database commit
         .to("bean:brokerSends?method=commitBeforeDatabase");
 
     // the tasks of the group's idempotency keys, as this transaction sees them
-    from("direct:repeated-tasks")
+    from(Endpoints.REPEATED_TASKS)
         .routeId("repeated-tasks")
         .errorHandler(noErrorHandler())
         .process(e -> e.getIn().setHeader(IDEMPOTENCY_KEYS, keys(e)))

@@ -8,6 +8,7 @@ import io.taskqueue.task.FailureText;
 import io.taskqueue.task.HandlerTimeoutException;
 import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskFailureKind;
+import io.taskqueue.task.TaskItem;
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,30 +51,30 @@ public class FailureRoute extends RouteBuilder {
 
   @Override
   public void configure() {
-    from("direct:task-failure")
+    from(Endpoints.TASK_FAILURE)
         .routeId("task-failure")
         .process(this::decide)
         .choice()
         .when(header(TaskConstants.RETRY).isEqualTo(true))
-        .to("direct:retry")
+        .to(Endpoints.RETRY)
         .otherwise()
-        .to("direct:dead-letter")
+        .to(Endpoints.DEAD_LETTER)
         .end();
 
     // the retry's message is sent after its database commit, as by the redrive: sent inside the
     // transaction it would commit after the database (Spring commits a bound JMS session last), and
     // a broker that died in between left a pending task without a message until stale-after (1 h).
     // Now the row says published = FALSE until the send, and the rescue resends what was not sent
-    from("direct:retry")
+    from(Endpoints.RETRY)
         .routeId("retry")
-        .to("direct:retry-write")
+        .to(Endpoints.RETRY_WRITE)
         .filter(exchangeProperty(REQUEUED).isEqualTo(true))
         .process(e -> faults.at(FaultInjection.RETRY_AFTER_DB_COMMIT))
-        .to("direct:publish")
+        .to(Endpoints.PUBLISH)
         .to(writes.uri(StateWrite.MARK_PUBLISHED))
         .end();
 
-    from("direct:retry-write")
+    from(Endpoints.RETRY_WRITE)
         .routeId("retry-write")
         .transacted("dbTx")
         .process(StateWrite.FAIL.transition())
@@ -85,7 +86,7 @@ public class FailureRoute extends RouteBuilder {
         .setProperty(REQUEUED, constant(true))
         .end();
 
-    from("direct:dead-letter")
+    from(Endpoints.DEAD_LETTER)
         .routeId("dead-letter")
         .transacted("dbTx")
         .process(StateWrite.FAIL.transition())
@@ -94,7 +95,7 @@ public class FailureRoute extends RouteBuilder {
         .process(StateWrite.DEAD_LETTER.transition())
         .to(writes.uri(StateWrite.DEAD_LETTER))
         .setHeader(TaskConstants.EVENT, constant("task.dead_letter"))
-        .wireTap("direct:task-event")
+        .wireTap(Endpoints.TASK_EVENT)
         .setBody(FailureRoute::deadLetterMessage)
         .removeHeaders("*", TaskConstants.PREFIX + "*")
         .removeHeaders(TaskConstants.PAYLOAD)
@@ -112,10 +113,11 @@ public class FailureRoute extends RouteBuilder {
     Message in = exchange.getIn();
     Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     TaskFailureKind kind = TaskFailureKind.of(error);
-    String group = in.getHeader(TaskConstants.GROUP, String.class);
-    GroupSettings.Retry retry = groups.settings(group).getRetry();
-    int attempt = in.getHeader(TaskConstants.ATTEMPT, Integer.class);
-    int maxAttempts = in.getHeader(TaskConstants.MAX_ATTEMPTS, Integer.class);
+    // the attempt as the worker acquired it; the Task* headers are the statements' parameters
+    TaskItem task = TaskItem.of(exchange);
+    GroupSettings.Retry retry = groups.settings(task.group()).getRetry();
+    int attempt = task.attempt();
+    int maxAttempts = task.maxAttempts();
     boolean retryable =
         kind.retriedByDefault() || (kind == TaskFailureKind.BUSINESS && retry.isRetryBusiness());
     boolean willRetry = retryable && attempt < maxAttempts;
@@ -138,7 +140,7 @@ public class FailureRoute extends RouteBuilder {
           TaskConstants.REASON,
           what + (retryable ? ", out of attempts (" + maxAttempts + ")" : ", not retried"));
     }
-    logOnce(in, kind, error, message);
+    logOnce(task, in, kind, error, message);
   }
 
   /**
@@ -146,9 +148,10 @@ public class FailureRoute extends RouteBuilder {
    * without a stack trace, unclassified (system) errors at ERROR with theirs. The text is sanitised
    * (no line breaks or control characters from the handler reach the log).
    */
-  private static void logOnce(Message in, TaskFailureKind kind, Throwable error, String message) {
-    Object id = in.getHeader(TaskConstants.ID);
-    Object type = in.getHeader(TaskConstants.TYPE);
+  private static void logOnce(
+      TaskItem task, Message in, TaskFailureKind kind, Throwable error, String message) {
+    String id = task.id();
+    String type = task.type();
     String reason = in.getHeader(TaskConstants.REASON, String.class);
     if (kind == TaskFailureKind.SYSTEM) {
       LOG.error(

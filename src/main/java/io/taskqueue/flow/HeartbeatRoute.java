@@ -56,12 +56,12 @@ public class HeartbeatRoute extends RouteBuilder {
         .filter(e -> attempts.count() > 0)
         .setBody(e -> chunks(attempts.snapshot()))
         .split(body())
-        .to("direct:heartbeat-batch")
+        .to(Endpoints.HEARTBEAT_BATCH)
         .end();
 
     // up to BATCH attempts renewed in one JDBC batch and one commit; when some row did not match
     // (an attempt lost its task) the chunk is renewed attempt by attempt to find out which
-    from("direct:heartbeat-batch")
+    from(Endpoints.HEARTBEAT_BATCH)
         .routeId("heartbeat-batch")
         // the database is unreachable: try again at the next beat (two more before the lease ends)
         .onException(Exception.class)
@@ -86,11 +86,11 @@ public class HeartbeatRoute extends RouteBuilder {
         .otherwise()
         .setBody(HeartbeatRoute::attemptsOf)
         .split(body())
-        .to("direct:heartbeat")
+        .to(Endpoints.HEARTBEAT)
         .end()
         .end();
 
-    from("direct:heartbeat")
+    from(Endpoints.HEARTBEAT)
         .routeId("heartbeat")
         // the database is unreachable: try again at the next beat (two more before the lease ends)
         .onException(Exception.class)

@@ -39,16 +39,16 @@ public class PublishRoute extends RouteBuilder {
 
   @Override
   public void configure() {
-    publishRoute("publish", "jms");
+    publishRoute(Endpoints.PUBLISH, "jms");
     // the enqueue's sends: committed by BrokerSends before the database, even inside a consumer
-    publishRoute("publish-enqueued", ENQUEUE_JMS);
+    publishRoute(Endpoints.PUBLISH_ENQUEUED, ENQUEUE_JMS);
 
     taskEvents();
   }
 
-  private void publishRoute(String id, String component) {
-    from("direct:" + id)
-        .routeId(id)
+  private void publishRoute(String endpoint, String component) {
+    from(endpoint)
+        .routeId(endpoint.substring("direct:".length()))
         .errorHandler(noErrorHandler())
         .process(this::toTaskMessage)
         .removeHeaders(
@@ -71,9 +71,9 @@ public class PublishRoute extends RouteBuilder {
 
   private void taskEvents() {
     // asynchronous and batched: the caller only queues the event, see TaskEvents
-    from("direct:task-event").routeId("task-event").process(events::announce);
+    from(Endpoints.TASK_EVENT).routeId("task-event").process(events::announce);
     // the same event (header TaskEvent) for each task of a list of {TaskId, TaskType, TaskGroup}
-    from("direct:task-events").routeId("task-events").process(events::announceAll);
+    from(Endpoints.TASK_EVENTS).routeId("task-events").process(events::announceAll);
   }
 
   private void toTaskMessage(Exchange exchange) {

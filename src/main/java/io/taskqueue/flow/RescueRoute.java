@@ -61,9 +61,9 @@ public class RescueRoute extends RouteBuilder {
     long period = properties.getRescue().getInterval().toMillis();
     from("timer:rescue?delay=" + period + "&period=" + period)
         .routeId("rescue-timer")
-        .to("direct:rescue");
+        .to(Endpoints.RESCUE);
 
-    from("direct:rescue")
+    from(Endpoints.RESCUE)
         .routeId("rescue")
         .process(flow::stamp)
         .setHeader(TaskConstants.LIMIT, constant(properties.getRescue().getBatchSize()))
@@ -76,7 +76,7 @@ public class RescueRoute extends RouteBuilder {
         .to(sql("spent_leases", "outputType=SelectList&outputHeader=TaskSpentLeases"))
         .split(header("TaskSpentLeases"))
         .process(RescueRoute::fromSpentRow)
-        .to("direct:rescue-dead-letter")
+        .to(Endpoints.RESCUE_DEAD_LETTER)
         .end()
         .removeHeader("TaskSpentLeases")
         // belt and braces: a task pending for very long may have lost its message
@@ -94,25 +94,25 @@ public class RescueRoute extends RouteBuilder {
         .end()
         .to(sql("unpublished", ""))
         .filter(simple("${body.size} > 0"))
-        .to("direct:republish")
+        .to(Endpoints.REPUBLISH)
         .end();
 
     // one broker commit and one database commit for the whole batch: 500 messages cost about as
     // much as one. The messages commit first (brokerSends), so a crash in between only leaves
     // tasks still marked unpublished, which are resent: a harmless second message.
-    from("direct:republish")
+    from(Endpoints.REPUBLISH)
         .routeId("republish")
         .transacted("dbTx")
         .split(body())
         .process(RescueRoute::fromRow)
         // the session brokerSends commits (plain direct:publish would commit after the database)
-        .to("direct:publish-enqueued")
+        .to(Endpoints.PUBLISH_ENQUEUED)
         .to(writes.uri(StateWrite.MARK_PUBLISHED))
         .log(LoggingLevel.DEBUG, "Republished task ${header.TaskId}")
         .end()
         .to("bean:brokerSends?method=commitBeforeDatabase");
 
-    from("direct:rescue-dead-letter")
+    from(Endpoints.RESCUE_DEAD_LETTER)
         .routeId("rescue-dead-letter")
         .transacted("dbTx")
         .process(flow::stamp)
@@ -128,7 +128,7 @@ public class RescueRoute extends RouteBuilder {
             "Task ${header.TaskId} dead-lettered: the lease of its last attempt"
                 + " (${header.TaskAttempt} of ${header.TaskMaxAttempts}) expired")
         .setHeader(TaskConstants.EVENT, constant("task.dead_letter"))
-        .wireTap("direct:task-event")
+        .wireTap(Endpoints.TASK_EVENT)
         .setBody(FailureRoute::deadLetterMessage)
         .removeHeaders("*", TaskConstants.PREFIX + "*")
         .marshal()

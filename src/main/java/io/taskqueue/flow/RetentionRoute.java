@@ -38,9 +38,9 @@ public class RetentionRoute extends RouteBuilder {
     long period = properties.getRetention().getInterval().toMillis();
     from("timer:retention?delay=" + period + "&period=" + period)
         .routeId("retention-timer")
-        .to("direct:retention");
+        .to(Endpoints.RETENTION);
 
-    from("direct:retention")
+    from(Endpoints.RETENTION)
         .routeId("retention")
         .process(flow::stamp)
         .setHeader(TaskConstants.LIMIT, constant(properties.getRetention().getBatchSize()))

@@ -167,7 +167,7 @@ public class WorkerRoute extends RouteBuilder {
                   "outputType=SelectList&outputHeader=" + TaskConstants.CURRENT_STATUS))
           .process(this::sortUnacquired)
           .split(exchangeProperty(UNKNOWN))
-          .to("direct:unknown-task")
+          .to(Endpoints.UNKNOWN_TASK)
           .end()
           .end()
           .end();
@@ -177,7 +177,7 @@ public class WorkerRoute extends RouteBuilder {
     // committing (a slow commit, a frozen node) or may have been rolled back (a crash between the
     // broker commit and the database commit). It is dropped only when no transaction that could be
     // that enqueue is still open, and the row is still missing after that check.
-    from("direct:unknown-task")
+    from(Endpoints.UNKNOWN_TASK)
         .routeId("unknown-task")
         .setVariable("delivery", body())
         .process(WorkerRoute::openTransactionCutoff)
@@ -199,12 +199,12 @@ public class WorkerRoute extends RouteBuilder {
                 + " could still create it is open (its enqueue was rolled back)")
         .end();
 
-    from("direct:execute")
+    from(Endpoints.EXECUTE)
         .routeId("execute")
         .doTry()
-        .to("direct:run-handler")
+        .to(Endpoints.RUN_HANDLER)
         .filter(exchangeProperty(SUCCEEDED).isEqualTo(true))
-        .to("direct:complete")
+        .to(Endpoints.COMPLETE)
         .end()
         .endDoTry()
         .doFinally()
@@ -214,9 +214,9 @@ public class WorkerRoute extends RouteBuilder {
         .end()
         .end();
 
-    from("direct:run-handler")
+    from(Endpoints.RUN_HANDLER)
         .routeId("run-handler")
-        .errorHandler(deadLetterChannel("direct:task-failure").logExhausted(false))
+        .errorHandler(deadLetterChannel(Endpoints.TASK_FAILURE).logExhausted(false))
         // not a failure of the task: no route here handles its type (the message had no TaskType
         // to decline it by). Back to pending without spending an attempt; the rescue resends it.
         .onException(NoHandlerException.class)
@@ -231,7 +231,7 @@ public class WorkerRoute extends RouteBuilder {
                             + e.getIn().getHeader(TaskConstants.TYPE)
                             + " on "
                             + flow.nodeName()))
-        .to("direct:release")
+        .to(Endpoints.RELEASE)
         .end()
         // a graceful shutdown gave the task back to pending: nothing more to write
         .onException(AttemptReleasedException.class)
@@ -247,20 +247,20 @@ public class WorkerRoute extends RouteBuilder {
 
     // the handler succeeded: its result is written in a batch with others (Completions), fenced,
     // so it can never overwrite a newer attempt; a failed write is retried while the lease holds
-    from("direct:complete").routeId("complete").process(completions::submit);
+    from(Endpoints.COMPLETE).routeId("complete").process(completions::submit);
 
     // running -> completed for a batch of results: one JDBC batch, one commit
-    from("direct:complete-batch")
+    from(Endpoints.COMPLETE_BATCH)
         .routeId("complete-batch")
         .transacted("dbTx")
         .to(writes.uri(StateWrite.COMPLETE, "batch=true"));
 
-    from("direct:completed-fences")
+    from(Endpoints.COMPLETED_FENCES)
         .routeId("completed-fences")
         .to(sql("completed_fences", "outputType=SelectList"));
 
     // running -> pending without spending an attempt (TaskReason says why), fenced
-    from("direct:release")
+    from(Endpoints.RELEASE)
         .routeId("release")
         .process(flow::stamp)
         .process(StateWrite.RELEASE.transition())
@@ -389,7 +389,7 @@ public class WorkerRoute extends RouteBuilder {
     if (attempts.isDraining() || attempt.released()) {
       // acquired, but the node stops before a thread was free: back to pending, no attempt spent
       exchange.getIn().setHeader(TaskConstants.REASON, "shutdown");
-      producer().send("direct:release", exchange);
+      producer().send(Endpoints.RELEASE, exchange);
       attempts.end(attempt);
       return;
     }
@@ -397,7 +397,7 @@ public class WorkerRoute extends RouteBuilder {
       collect(attempt, exchange);
       return;
     }
-    producer().send("direct:execute", exchange);
+    producer().send(Endpoints.EXECUTE, exchange);
     if (exchange.getException() != null) {
       LOG.error("Task {} could not be run", task.id(), exchange.getException());
       attempts.end(attempt);
@@ -426,7 +426,7 @@ public class WorkerRoute extends RouteBuilder {
     Exchange exchange = exchangeFor(attempt);
     exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
     try {
-      producer().send("direct:task-failure", exchange);
+      producer().send(Endpoints.TASK_FAILURE, exchange);
       if (exchange.getException() != null) {
         LOG.warn(
             "Could not record the failure of task {}: {}; its lease runs out and the rescue hands"

@@ -100,7 +100,7 @@ public class WorkerShutdown implements SmartLifecycle {
         headers.put(TaskConstants.FENCE, attempt.fence());
         headers.put(TaskConstants.REASON, "shutdown");
         try {
-          producer.sendBodyAndHeaders("direct:release", null, headers);
+          producer.sendBodyAndHeaders(Endpoints.RELEASE, null, headers);
         } catch (RuntimeException e) {
           // the lease runs out and the rescue hands the task on (spending the attempt)
           LOG.warn("Could not release task {}: {}", attempt.id(), e.getMessage());

@@ -1,6 +1,7 @@
 package io.taskqueue.ingress;
 
 import io.taskqueue.config.TaskQueueProperties;
+import io.taskqueue.flow.Endpoints;
 import io.taskqueue.flow.EnqueueRoute;
 import io.taskqueue.task.InvalidTaskException;
 import io.taskqueue.task.TaskConstants;
@@ -55,7 +56,7 @@ public class IngressRoute extends RouteBuilder {
 
   @Override
   public void configure() {
-    from("direct:ingress-message")
+    from(Endpoints.INGRESS_MESSAGE)
         .routeId("ingress-message")
         .errorHandler(noErrorHandler())
         // a client's JMSReplyTo must not make us send anywhere (not even to a group queue)
@@ -71,7 +72,7 @@ public class IngressRoute extends RouteBuilder {
         .convertBodyTo(String.class, "UTF-8")
         .setProperty(ORIGINAL, body())
         .process(this::checkMessageText)
-        .to("direct:enqueue-batch")
+        .to(Endpoints.ENQUEUE_BATCH)
         .doCatch(InvalidTaskException.class)
         .process(IngressRoute::rejectMessage)
         .log(
@@ -85,14 +86,14 @@ public class IngressRoute extends RouteBuilder {
         .toD("${exchangeProperty." + INVALID_URI + "}")
         .end();
 
-    from("direct:ingress-file")
+    from(Endpoints.INGRESS_FILE)
         .routeId("ingress-file")
         .errorHandler(noErrorHandler())
         .removeHeaders(TaskConstants.PREFIX + "*")
         .setProperty(FILE_NAME, header(Exchange.FILE_NAME_ONLY))
         .process(ndjson::start)
         .doTry()
-        .to("direct:ingress-file-content")
+        .to(Endpoints.INGRESS_FILE_CONTENT)
         .doCatch(Exception.class)
         // invalid input, or a failure after some lines were enqueued: the .reason says which
         .process(ndjson::failed)
@@ -104,7 +105,7 @@ public class IngressRoute extends RouteBuilder {
         .process(ndjson::rejectFile)
         .end();
 
-    from("direct:ingress-file-content")
+    from(Endpoints.INGRESS_FILE_CONTENT)
         .routeId("ingress-file-content")
         .errorHandler(untilStored())
         // invalid input: no retry and no log here, the .reason file and one WARN tell
@@ -118,15 +119,15 @@ public class IngressRoute extends RouteBuilder {
         .process(ndjson::checkSize)
         .choice()
         .when(exchangeProperty(FILE_NAME).endsWith(".ndjson"))
-        .to("direct:ingress-ndjson")
+        .to(Endpoints.INGRESS_NDJSON)
         .otherwise()
         .convertBodyTo(String.class, "UTF-8")
-        .to("direct:enqueue-batch")
+        .to(Endpoints.ENQUEUE_BATCH)
         .process(ndjson::acceptedWhole)
         .end();
 
     // streamed: groups of lines, never the whole file, are in memory at a time
-    from("direct:ingress-ndjson")
+    from(Endpoints.INGRESS_NDJSON)
         .routeId("ingress-ndjson")
         .errorHandler(untilStored())
         // invalid input: no retry and no log here, the .reason file and one WARN tell
@@ -142,7 +143,7 @@ public class IngressRoute extends RouteBuilder {
         .stopOnException()
         .process(ndjson::parseChunk)
         .filter(simple("${body.size} > 0"))
-        .to("direct:enqueue-requests")
+        .to(Endpoints.ENQUEUE_REQUESTS)
         .process(ndjson::enqueuedChunk)
         .end()
         .end();

@@ -10,6 +10,7 @@ public class FlowMetrics {
 
   private final Counter staleAttempts;
   private final Counter skippedDeliveries;
+  private final Counter givenBack;
 
   public FlowMetrics(MeterRegistry registry) {
     this.staleAttempts =
@@ -20,6 +21,12 @@ public class FlowMetrics {
         Counter.builder("taskqueue.deliveries.skipped")
             .description(
                 "Deliveries acknowledged without running: duplicates, cancelled or finished tasks")
+            .register(registry);
+    this.givenBack =
+        Counter.builder("taskqueue.deliveries.given.back")
+            .description(
+                "Messages a worker put back on its queue as a delayed copy, in the transaction that"
+                    + " acknowledged them: task not committed yet, no handler here, node draining")
             .register(registry);
   }
 
@@ -33,6 +40,14 @@ public class FlowMetrics {
 
   public double staleAttempts() {
     return staleAttempts.count();
+  }
+
+  public void givenBack(int messages) {
+    givenBack.increment(messages);
+  }
+
+  public double givenBack() {
+    return givenBack.count();
   }
 
   public double skippedDeliveries() {

@@ -76,7 +76,7 @@ class EnqueueBatchAndIdempotencyTest extends TaskQueueTestSupport {
 
   @Test
   void repeatedIdempotencyKeyReturnsTheFirstTaskAndPublishesOnce() {
-    long before = broker.groupMessagesAdded();
+    long before = publishedByEnqueue();
     HttpResponse<String> first = postWithKey("/api/tasks", "{\"type\":\"test.count\"}", "k-1");
     String id = json(first.body()).get("id").asText();
     awaitStatus(id, "completed");
@@ -93,12 +93,12 @@ class EnqueueBatchAndIdempotencyTest extends TaskQueueTestSupport {
     assertThat(json(byField.body()).get("id").asText()).isEqualTo(id);
     assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(1);
     assertThat(handlers.runs(id)).isEqualTo(1);
-    assertThat(broker.groupMessagesAdded()).isEqualTo(before + 1);
+    assertThat(publishedByEnqueue()).isEqualTo(before + 1);
   }
 
   @Test
   void concurrentRepeatsCreateOneTask() throws Exception {
-    long before = broker.groupMessagesAdded();
+    long before = publishedByEnqueue();
     int threads = 20;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
@@ -126,7 +126,7 @@ class EnqueueBatchAndIdempotencyTest extends TaskQueueTestSupport {
       assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(1);
       awaitStatus(ids.get(0), "completed");
       assertThat(handlers.runs(ids.get(0))).isEqualTo(1);
-      assertThat(broker.groupMessagesAdded()).isEqualTo(before + 1);
+      assertThat(publishedByEnqueue()).isEqualTo(before + 1);
     } finally {
       pool.shutdownNow();
     }
@@ -198,5 +198,13 @@ class EnqueueBatchAndIdempotencyTest extends TaskQueueTestSupport {
     assertThat(inBody.statusCode()).isEqualTo(409);
     assertThat(json(inBody.body()).get("field").asText()).isEqualTo("[1].idempotencyKey");
     assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(1);
+  }
+
+  /**
+   * Messages added to the group queues, less the delayed copies workers gave back (a worker that
+   * meets a message before its group's database commit puts a copy back): what enqueues published.
+   */
+  private long publishedByEnqueue() {
+    return broker.groupMessagesAdded() - (long) metrics.givenBack();
   }
 }

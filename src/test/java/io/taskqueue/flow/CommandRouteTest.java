@@ -27,7 +27,7 @@ class CommandRouteTest extends TaskQueueTestSupport {
             from("direct:test-give-up")
                 .routeId("test-give-up")
                 .setBody(header("orderTask"))
-                .to(CommandRoute.CANCEL)
+                .to(Endpoints.CANCEL)
                 .setHeader("cancelled", simple("${body.done}"));
           }
         });
@@ -88,7 +88,7 @@ class CommandRouteTest extends TaskQueueTestSupport {
     String id = TaskRows.insert(jdbc, 1, "test.count", "test", "pending").get(0);
     assertThat(
             producer
-                .requestBody(CommandRoute.CANCEL, UUID.fromString(id), CommandOutcome.class)
+                .requestBody(Endpoints.CANCEL, UUID.fromString(id), CommandOutcome.class)
                 .result())
         .isEqualTo(Result.DONE);
   }
@@ -116,11 +116,11 @@ class CommandRouteTest extends TaskQueueTestSupport {
   }
 
   private CommandOutcome cancel(String id) {
-    return producer.requestBody(CommandRoute.CANCEL, id, CommandOutcome.class);
+    return producer.requestBody(Endpoints.CANCEL, id, CommandOutcome.class);
   }
 
   private CommandOutcome redrive(String id) {
-    return producer.requestBody(CommandRoute.REDRIVE, id, CommandOutcome.class);
+    return producer.requestBody(Endpoints.REDRIVE, id, CommandOutcome.class);
   }
 
   private String reason(String id, String to) {
