@@ -102,6 +102,9 @@ public final class Endpoints {
   /** Running -> failed -> dead_letter and the notice on the group's DLQ. */
   public static final String DEAD_LETTER = "direct:dead-letter";
 
+  /** The dead letter's database transaction. */
+  public static final String DEAD_LETTER_WRITE = "direct:dead-letter-write";
+
   // Leases and timers (HeartbeatRoute, RescueRoute, RetentionRoute)
   /** Renews the leases of the running attempts. */
   public static final String HEARTBEAT = "direct:heartbeat";

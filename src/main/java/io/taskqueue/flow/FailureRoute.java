@@ -36,6 +36,9 @@ public class FailureRoute extends RouteBuilder {
   /** Exchange property: the retry's state change committed, its message is still to be sent. */
   private static final String REQUEUED = "TaskRequeued";
 
+  /** Exchange property: the dead letter committed, its event and notice are still to be sent. */
+  private static final String DEAD_LETTERED = "TaskDeadLettered";
+
   private final ResourceGroups groups;
   private final FlowSupport flow;
   private final StateWrites writes;
@@ -86,14 +89,15 @@ public class FailureRoute extends RouteBuilder {
         .setProperty(REQUEUED, constant(true))
         .end();
 
+    // the dead letter is recorded whatever the broker does; its event and its notice on the
+    // group's DLQ follow the commit. Sent inside the transaction, a broker failure rolled the dead
+    // letter back and left the task running until the lease rescue dead-lettered it with the
+    // reason "lease expired" instead of the handler's error (and an event could announce a dead
+    // letter that then rolled back)
     from(Endpoints.DEAD_LETTER)
         .routeId("dead-letter")
-        .transacted("dbTx")
-        .process(StateWrite.FAIL.transition())
-        .to(writes.uri(StateWrite.FAIL))
-        .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
-        .process(StateWrite.DEAD_LETTER.transition())
-        .to(writes.uri(StateWrite.DEAD_LETTER))
+        .to(Endpoints.DEAD_LETTER_WRITE)
+        .filter(exchangeProperty(DEAD_LETTERED).isEqualTo(true))
         .setHeader(TaskConstants.EVENT, constant("task.dead_letter"))
         .wireTap(Endpoints.TASK_EVENT)
         .setBody(FailureRoute::deadLetterMessage)
@@ -105,6 +109,17 @@ public class FailureRoute extends RouteBuilder {
             "jms:queue:"
                 + ResourceGroups.deadLetterQueueOf("${header.TaskGroup}")
                 + "?disableReplyTo=true&jmsMessageType=Text")
+        .end();
+
+    from(Endpoints.DEAD_LETTER_WRITE)
+        .routeId("dead-letter-write")
+        .transacted("dbTx")
+        .process(StateWrite.FAIL.transition())
+        .to(writes.uri(StateWrite.FAIL))
+        .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+        .process(StateWrite.DEAD_LETTER.transition())
+        .to(writes.uri(StateWrite.DEAD_LETTER))
+        .setProperty(DEAD_LETTERED, constant(true))
         .end();
   }
 
