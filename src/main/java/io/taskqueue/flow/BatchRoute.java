@@ -168,15 +168,22 @@ public class BatchRoute extends RouteBuilder {
               .register(meters));
     }
     int completed = 0;
+    List<Attempt> failedAttempts = new ArrayList<>();
+    List<Throwable> failures = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       Attempt attempt = batch.get(i);
       Object result = results.get(i);
       if (result instanceof Throwable failure) {
-        workers.fail(attempt, failure);
+        failedAttempts.add(attempt);
+        failures.add(failure);
       } else {
         completed++;
         completions.submit(attempt, (String) result);
       }
+    }
+    if (!failedAttempts.isEmpty()) {
+      // at once, so that their state changes share the failure writer's batches
+      workers.failAll(failedAttempts, failures);
     }
     meters
         .counter("taskqueue.batch.items", "group", group, "type", type, "outcome", "completed")

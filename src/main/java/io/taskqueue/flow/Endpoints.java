@@ -93,16 +93,19 @@ public final class Endpoints {
   /** A failed attempt: classified, then retried or dead-lettered. */
   public static final String TASK_FAILURE = "direct:task-failure";
 
-  /** Running -> failed -> pending, then the retry's message. */
-  public static final String RETRY = "direct:retry";
+  /** One transaction for a batch of failures (Failures): a JDBC batch per statement. */
+  public static final String FAIL_BATCH = "direct:fail-batch";
 
-  /** The retry's database transaction. */
+  /** After a retry's commit: its message, then published = TRUE. */
+  public static final String RETRY_PUBLISH = "direct:retry-publish";
+
+  /** One retry's database transaction, alone (after a batch with an attempt fenced out). */
   public static final String RETRY_WRITE = "direct:retry-write";
 
-  /** Running -> failed -> dead_letter and the notice on the group's DLQ. */
-  public static final String DEAD_LETTER = "direct:dead-letter";
+  /** After a dead letter's commit: its event and its notice on the group's DLQ. */
+  public static final String DEAD_LETTER_NOTICE = "direct:dead-letter-notice";
 
-  /** The dead letter's database transaction. */
+  /** One dead letter's database transaction, alone (after a batch with an attempt fenced out). */
   public static final String DEAD_LETTER_WRITE = "direct:dead-letter-write";
 
   // Leases and timers (HeartbeatRoute, RescueRoute, RetentionRoute)

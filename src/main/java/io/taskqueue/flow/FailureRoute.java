@@ -26,57 +26,68 @@ import org.springframework.stereotype.Component;
  * {@code direct:task-failure}, the dead-letter channel of {@code direct:execute}: classifies the
  * handler's exception and either schedules a retry ({@code running -> failed -> pending}, then a
  * new message that Artemis delivers after an exponential backoff with jitter) or dead-letters the
- * task ({@code running -> failed -> dead_letter}, a message on {@code taskqueue.dlq.<group>}).
+ * task ({@code running -> failed -> dead_letter}, a message on {@code taskqueue.dlq.<group>}). The
+ * state changes are written in batches by {@link Failures}; messages follow the commit.
  */
 @Component
 public class FailureRoute extends RouteBuilder {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailureRoute.class);
 
-  /** Exchange property: the retry's state change committed, its message is still to be sent. */
-  private static final String REQUEUED = "TaskRequeued";
-
-  /** Exchange property: the dead letter committed, its event and notice are still to be sent. */
-  private static final String DEAD_LETTERED = "TaskDeadLettered";
-
   private final ResourceGroups groups;
   private final FlowSupport flow;
   private final StateWrites writes;
   private final FaultInjection faults;
+  private final Failures failures;
 
   public FailureRoute(
-      ResourceGroups groups, FlowSupport flow, StateWrites writes, FaultInjection faults) {
+      ResourceGroups groups,
+      FlowSupport flow,
+      StateWrites writes,
+      FaultInjection faults,
+      Failures failures) {
     this.writes = writes;
     this.faults = faults;
+    this.failures = failures;
     this.groups = groups;
     this.flow = flow;
   }
 
   @Override
   public void configure() {
+    // decided on the handler's thread, written in a batch with the other failures of the moment
+    // (Failures), then, after the commit, the retry's message or the dead letter's notice
     from(Endpoints.TASK_FAILURE)
         .routeId("task-failure")
         .process(this::decide)
+        .process(failures::write)
         .choice()
-        .when(header(TaskConstants.RETRY).isEqualTo(true))
-        .to(Endpoints.RETRY)
-        .otherwise()
-        .to(Endpoints.DEAD_LETTER)
+        .when(exchangeProperty(Failures.REQUEUED).isEqualTo(true))
+        .to(Endpoints.RETRY_PUBLISH)
+        .when(exchangeProperty(Failures.DEAD_LETTERED).isEqualTo(true))
+        .to(Endpoints.DEAD_LETTER_NOTICE)
         .end();
 
-    // the retry's message is sent after its database commit, as by the redrive: sent inside the
-    // transaction it would commit after the database (Spring commits a bound JMS session last), and
-    // a broker that died in between left a pending task without a message until stale-after (1 h).
-    // Now the row says published = FALSE until the send, and the rescue resends what was not sent
-    from(Endpoints.RETRY)
-        .routeId("retry")
-        .to(Endpoints.RETRY_WRITE)
-        .filter(exchangeProperty(REQUEUED).isEqualTo(true))
-        .process(e -> faults.at(FaultInjection.RETRY_AFTER_DB_COMMIT))
-        .to(Endpoints.PUBLISH)
-        .to(writes.uri(StateWrite.MARK_PUBLISHED))
+    // one transaction for a batch of failures: one JDBC batch per statement; a short update count
+    // (an attempt fenced out) rolls it back and Failures writes each alone
+    from(Endpoints.FAIL_BATCH)
+        .routeId("fail-batch")
+        .transacted("dbTx")
+        .setBody(exchangeProperty(Failures.FAIL_ROWS))
+        .to(writes.uri(StateWrite.FAIL, "batch=true"))
+        .process(e -> Failures.expectAll(e, Failures.FAIL_ROWS))
+        .filter(simple("${exchangeProperty." + Failures.REQUEUE_ROWS + ".size} > 0"))
+        .setBody(exchangeProperty(Failures.REQUEUE_ROWS))
+        .to(writes.uri(StateWrite.REQUEUE, "batch=true"))
+        .process(e -> Failures.expectAll(e, Failures.REQUEUE_ROWS))
+        .end()
+        .filter(simple("${exchangeProperty." + Failures.DEAD_LETTER_ROWS + ".size} > 0"))
+        .setBody(exchangeProperty(Failures.DEAD_LETTER_ROWS))
+        .to(writes.uri(StateWrite.DEAD_LETTER, "batch=true"))
+        .process(e -> Failures.expectAll(e, Failures.DEAD_LETTER_ROWS))
         .end();
 
+    // one failure alone (Failures, after a batch with an attempt fenced out): exact outcomes
     from(Endpoints.RETRY_WRITE)
         .routeId("retry-write")
         .transacted("dbTx")
@@ -86,29 +97,7 @@ public class FailureRoute extends RouteBuilder {
         .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
         .process(StateWrite.REQUEUE.transition())
         .to(writes.uri(StateWrite.REQUEUE))
-        .setProperty(REQUEUED, constant(true))
-        .end();
-
-    // the dead letter is recorded whatever the broker does; its event and its notice on the
-    // group's DLQ follow the commit. Sent inside the transaction, a broker failure rolled the dead
-    // letter back and left the task running until the lease rescue dead-lettered it with the
-    // reason "lease expired" instead of the handler's error (and an event could announce a dead
-    // letter that then rolled back)
-    from(Endpoints.DEAD_LETTER)
-        .routeId("dead-letter")
-        .to(Endpoints.DEAD_LETTER_WRITE)
-        .filter(exchangeProperty(DEAD_LETTERED).isEqualTo(true))
-        .setHeader(TaskConstants.EVENT, constant("task.dead_letter"))
-        .wireTap(Endpoints.TASK_EVENT)
-        .setBody(FailureRoute::deadLetterMessage)
-        .removeHeaders("*", TaskConstants.PREFIX + "*")
-        .removeHeaders(TaskConstants.PAYLOAD)
-        .marshal()
-        .json(JsonLibrary.Jackson)
-        .toD(
-            "jms:queue:"
-                + ResourceGroups.deadLetterQueueOf("${header.TaskGroup}")
-                + "?disableReplyTo=true&jmsMessageType=Text")
+        .setProperty(Failures.REQUEUED, constant(true))
         .end();
 
     from(Endpoints.DEAD_LETTER_WRITE)
@@ -119,8 +108,36 @@ public class FailureRoute extends RouteBuilder {
         .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
         .process(StateWrite.DEAD_LETTER.transition())
         .to(writes.uri(StateWrite.DEAD_LETTER))
-        .setProperty(DEAD_LETTERED, constant(true))
+        .setProperty(Failures.DEAD_LETTERED, constant(true))
         .end();
+
+    // the retry's message is sent after its database commit, as by the redrive: sent inside the
+    // transaction it would commit after the database (Spring commits a bound JMS session last), and
+    // a broker that died in between left a pending task without a message until stale-after (1 h).
+    // The row says published = FALSE until the send, and the rescue resends what was not sent
+    from(Endpoints.RETRY_PUBLISH)
+        .routeId("retry-publish")
+        .process(e -> faults.at(FaultInjection.RETRY_AFTER_DB_COMMIT))
+        .to(Endpoints.PUBLISH)
+        .to(writes.uri(StateWrite.MARK_PUBLISHED));
+
+    // the dead letter's event and notice follow its commit too. Sent inside the transaction, a
+    // broker failure rolled the dead letter back and left the task running until the lease rescue
+    // dead-lettered it with the reason "lease expired" instead of the handler's error (and an
+    // event could announce a dead letter that then rolled back)
+    from(Endpoints.DEAD_LETTER_NOTICE)
+        .routeId("dead-letter-notice")
+        .setHeader(TaskConstants.EVENT, constant("task.dead_letter"))
+        .wireTap(Endpoints.TASK_EVENT)
+        .setBody(FailureRoute::deadLetterMessage)
+        .removeHeaders("*", TaskConstants.PREFIX + "*")
+        .removeHeaders(TaskConstants.PAYLOAD)
+        .marshal()
+        .json(JsonLibrary.Jackson)
+        .toD(
+            "jms:queue:"
+                + ResourceGroups.deadLetterQueueOf("${header.TaskGroup}")
+                + "?disableReplyTo=true&jmsMessageType=Text");
   }
 
   /** Sets the error, the reason and whether (and when) to retry. */

@@ -427,15 +427,42 @@ public class WorkerRoute extends RouteBuilder {
     exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
     try {
       producer().send(Endpoints.TASK_FAILURE, exchange);
-      if (exchange.getException() != null) {
-        LOG.warn(
-            "Could not record the failure of task {}: {}; its lease runs out and the rescue hands"
-                + " it on",
-            attempt.id(),
-            FailureText.describe(exchange.getException()));
-      }
+      failed(attempt, exchange);
     } finally {
       attempts.end(attempt);
+    }
+  }
+
+  /**
+   * Fails several attempts at once (a batch handler's failed items), each through the failure
+   * route, concurrently so that {@link Failures} writes them in shared batches; ends each.
+   */
+  void failAll(List<Attempt> failedAttempts, List<Throwable> failures) {
+    List<java.util.concurrent.CompletableFuture<Exchange>> sent = new ArrayList<>();
+    for (int i = 0; i < failedAttempts.size(); i++) {
+      Exchange exchange = exchangeFor(failedAttempts.get(i));
+      exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failures.get(i));
+      sent.add(producer().asyncSend(Endpoints.TASK_FAILURE, exchange));
+    }
+    for (int i = 0; i < failedAttempts.size(); i++) {
+      Attempt attempt = failedAttempts.get(i);
+      try {
+        failed(attempt, sent.get(i).join());
+      } catch (RuntimeException e) {
+        LOG.warn("Could not record the failure of task {}: {}", attempt.id(), e.toString());
+      } finally {
+        attempts.end(attempt);
+      }
+    }
+  }
+
+  private static void failed(Attempt attempt, Exchange exchange) {
+    if (exchange.getException() != null) {
+      LOG.warn(
+          "Could not record the failure of task {}: {}; its lease runs out and the rescue hands"
+              + " it on",
+          attempt.id(),
+          FailureText.describe(exchange.getException()));
     }
   }
 

@@ -72,12 +72,42 @@ public class StateWrites {
 
   private final StoreDialect dialect;
 
+  /** Per write, the {@code ?} its statement has once camel-sql expanded it; absent when varying. */
+  private final Map<StateWrite, Integer> placeholders = new java.util.EnumMap<>(StateWrite.class);
+
   public StateWrites(StoreDialect dialect) {
     this.dialect = dialect;
+    Map<String, String> files = classpathSqlFiles();
     check(
         Arrays.stream(StateWrite.values()).map(StateWrite::declaration).toList(),
         dialect.name(),
-        classpathSqlFiles());
+        files);
+    for (StateWrite write : StateWrite.values()) {
+      int count = placeholdersOf(files.get(write.path(dialect.name())));
+      if (count > 0) {
+        placeholders.put(write, count);
+      }
+    }
+  }
+
+  /**
+   * The {@code ?} a statement has after camel-sql replaced its named parameters, one per {@code
+   * :#Name}; -1 when a parameter expands to a varying number ({@code :#in:Names}) or is an
+   * expression.
+   */
+  static int placeholdersOf(String sql) {
+    if (sql == null) {
+      return -1;
+    }
+    int count = 0;
+    Matcher m = PARAMETER.matcher(statement(sql));
+    while (m.find()) {
+      if (m.group(1).startsWith("in:") || m.group(1).startsWith("${")) {
+        return -1;
+      }
+      count++;
+    }
+    return count;
   }
 
   /**
@@ -94,6 +124,12 @@ public class StateWrites {
    * "outputType=SelectOne&outputHeader=TaskAcquired")}.
    */
   public String uri(StateWrite write, String options) {
+    // camel-sql otherwise asks the database for the statement's parameter count on every
+    // execution (getParameterMetaData: a round trip to PostgreSQL each time)
+    Integer count = placeholders.get(write);
+    if (count != null && !options.contains("parametersCount=")) {
+      options = (options.isEmpty() ? "" : options + "&") + "parametersCount=" + count;
+    }
     return write.where() == StateWrite.Where.PER_DIALECT
         ? dialect.dialectSql(write.file(), options)
         : StoreDialect.sql(write.file(), options);

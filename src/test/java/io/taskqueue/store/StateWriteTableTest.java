@@ -243,15 +243,23 @@ class StateWriteTableTest {
         .thenReturn("sql:classpath:sql/postgresql/acquire.sql?outputType=SelectOne");
     StateWrites writes = new StateWrites(postgres);
 
-    assertThat(writes.uri(StateWrite.CANCEL)).isEqualTo("sql:classpath:sql/cancel.sql");
+    // the parameter count is given, so camel-sql does not ask the database for it each time
+    assertThat(writes.uri(StateWrite.CANCEL))
+        .isEqualTo("sql:classpath:sql/cancel.sql?parametersCount=6");
     assertThat(writes.uri(StateWrite.COMPLETE, "batch=true"))
-        .isEqualTo("sql:classpath:sql/complete.sql?batch=true");
+        .isEqualTo("sql:classpath:sql/complete.sql?batch=true&parametersCount=7");
+    // an IN list varies in length: no count
+
     assertThat(writes.uri(StateWrite.ACQUIRE, "outputType=SelectOne"))
         .isEqualTo("sql:classpath:sql/postgresql/acquire.sql?outputType=SelectOne");
     assertThat(StateWrite.CANCEL.transition()).hasToString("pending -> cancelled");
     assertThat(StateWrite.INSERT_TASK.transition()).hasToString("(none) -> pending");
     assertThatThrownBy(StateWrite.HEARTBEAT::transition)
         .hasMessage("StateWrite.HEARTBEAT changes no status: it has no transition step");
+    assertThat(StateWrites.placeholdersOf("-- :#Commented\nUPDATE t SET a = :#A WHERE b = :#A"))
+        .isEqualTo(2);
+    assertThat(StateWrites.placeholdersOf("UPDATE t SET a = 1 WHERE id IN (:#in:Ids)"))
+        .isEqualTo(-1);
   }
 
   private static Set<String> params(String... names) {
