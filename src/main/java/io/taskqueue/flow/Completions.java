@@ -17,7 +17,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.sql.SqlConstants;
 import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
@@ -56,11 +55,12 @@ public class Completions {
   private final FlowMetrics metrics;
   private final GroupCommit<Completion, Boolean> writer;
   private final ScheduledExecutorService retries;
-  private volatile ProducerTemplate template;
+  private final LazyProducer producer;
 
   public Completions(
       @Lazy CamelContext camel, FlowSupport flow, RunningAttempts attempts, FlowMetrics metrics) {
     this.camel = camel;
+    this.producer = new LazyProducer(() -> camel);
     this.flow = flow;
     this.attempts = attempts;
     this.metrics = metrics;
@@ -118,8 +118,7 @@ public class Completions {
       rows.add(row);
     }
     exchange.getIn().setBody(rows);
-    template().send(Endpoints.COMPLETE_BATCH, exchange);
-    rethrow(exchange);
+    producer.send(Endpoints.COMPLETE_BATCH, exchange);
     int updated = exchange.getIn().getHeader(SqlConstants.SQL_UPDATE_COUNT, 0, Integer.class);
     List<Boolean> written = new ArrayList<>(batch.size());
     if (updated == batch.size()) {
@@ -132,8 +131,7 @@ public class Completions {
         .getIn()
         .setHeader(
             TaskConstants.IDS, batch.stream().map(c -> UUID.fromString(c.attempt().id())).toList());
-    template().send(Endpoints.COMPLETED_FENCES, check);
-    rethrow(check);
+    producer.send(Endpoints.COMPLETED_FENCES, check);
     Map<String, Long> fences = new HashMap<>();
     for (Object row : check.getIn().getBody(List.class)) {
       Map<?, ?> r = (Map<?, ?>) row;
@@ -154,7 +152,7 @@ public class Completions {
         event.put(TaskConstants.ID, task.id());
         event.put(TaskConstants.TYPE, task.type());
         event.put(TaskConstants.GROUP, task.group());
-        template().sendBodyAndHeaders(Endpoints.TASK_EVENT, null, event);
+        producer.get().sendBodyAndHeaders(Endpoints.TASK_EVENT, null, event);
       } else {
         LOG.warn(
             "Discarded the result of task {} attempt {}: its lease was rescued and the task"
@@ -195,26 +193,6 @@ public class Completions {
 
   private Exchange newExchange() {
     return new DefaultExchange(camel);
-  }
-
-  private static void rethrow(Exchange exchange) {
-    if (exchange.getException() != null) {
-      Exception e = exchange.getException();
-      throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  private ProducerTemplate template() {
-    ProducerTemplate t = template;
-    if (t == null) {
-      synchronized (this) {
-        if (template == null) {
-          template = camel.createProducerTemplate();
-        }
-        t = template;
-      }
-    }
-    return t;
   }
 
   /** Results waiting for the writer. */

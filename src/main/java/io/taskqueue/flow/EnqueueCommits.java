@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +67,7 @@ public class EnqueueCommits implements SmartLifecycle {
   private final DistributionSummary commitRequests;
   private final Counter redone;
   private final AtomicInteger writing = new AtomicInteger();
-  private volatile ProducerTemplate template;
+  private final LazyProducer producer;
   private volatile GroupCommit<Request, Outcome> commits;
   private volatile boolean running;
 
@@ -79,6 +78,7 @@ public class EnqueueCommits implements SmartLifecycle {
   public EnqueueCommits(
       ApplicationContext context, EnqueueSettings settings, MeterRegistry registry) {
     this.context = context;
+    this.producer = new LazyProducer(() -> context.getBean(CamelContext.class));
     this.settings = settings;
     this.commitSize =
         DistributionSummary.builder("taskqueue.enqueue.commit.size")
@@ -149,7 +149,7 @@ public class EnqueueCommits implements SmartLifecycle {
   List<Outcome> writeGroup(List<Request> requests) {
     Exchange done;
     try {
-      done = template().send(Endpoints.ENQUEUE_GROUP, e -> e.setProperty(REQUESTS, requests));
+      done = producer.get().send(Endpoints.ENQUEUE_GROUP, e -> e.setProperty(REQUESTS, requests));
     } catch (RuntimeException e) {
       return failed(requests, e);
     }
@@ -189,19 +189,6 @@ public class EnqueueCommits implements SmartLifecycle {
       outcomes.add(new Outcome(null, 0, failure));
     }
     return outcomes;
-  }
-
-  private ProducerTemplate template() {
-    ProducerTemplate t = template;
-    if (t == null) {
-      synchronized (this) {
-        if (template == null) {
-          template = context.getBean(CamelContext.class).createProducerTemplate();
-        }
-        t = template;
-      }
-    }
-    return t;
   }
 
   /** Enqueue commits so far (for tests and the health of the group commit). */

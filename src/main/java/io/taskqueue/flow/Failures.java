@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.sql.SqlConstants;
 import org.apache.camel.support.DefaultExchange;
 import org.springframework.context.annotation.Lazy;
@@ -65,10 +64,11 @@ public class Failures {
 
   private final CamelContext camel;
   private final GroupCommit<Failure, Outcome> writer;
-  private volatile ProducerTemplate template;
+  private final LazyProducer producer;
 
   public Failures(@Lazy CamelContext camel) {
     this.camel = camel;
+    this.producer = new LazyProducer(() -> camel);
     this.writer = new GroupCommit<>("fail", MAX_BATCH, 1, this::write);
   }
 
@@ -118,14 +118,14 @@ public class Failures {
     exchange.setProperty(FAIL_ROWS, fails);
     exchange.setProperty(REQUEUE_ROWS, requeues);
     exchange.setProperty(DEAD_LETTER_ROWS, deadLetters);
-    template().send(Endpoints.FAIL_BATCH, exchange);
+    producer.get().send(Endpoints.FAIL_BATCH, exchange);
     List<Outcome> outcomes = new ArrayList<>(batch.size());
     if (exchange.getException() == null) {
       batch.forEach(f -> outcomes.add(f.retry() ? Outcome.REQUEUED : Outcome.DEAD_LETTERED));
       return outcomes;
     }
     if (exchange.getException(FencedOut.class) == null) {
-      rethrow(exchange);
+      LazyProducer.rethrow(exchange);
     }
     // some attempt was fenced out and nothing was written: each alone says which took effect
     for (Failure f : batch) {
@@ -137,9 +137,7 @@ public class Failures {
   private Outcome alone(Failure failure) {
     Exchange exchange = new DefaultExchange(camel);
     exchange.getIn().setHeaders(new HashMap<>(failure.headers()));
-    template()
-        .send(failure.retry() ? Endpoints.RETRY_WRITE : Endpoints.DEAD_LETTER_WRITE, exchange);
-    rethrow(exchange);
+    producer.send(failure.retry() ? Endpoints.RETRY_WRITE : Endpoints.DEAD_LETTER_WRITE, exchange);
     if (exchange.getProperty(REQUEUED) != null) {
       return Outcome.REQUEUED;
     }
@@ -156,26 +154,6 @@ public class Failures {
       row.put(parameter, scratch.getIn().getHeader(parameter));
     }
     return row;
-  }
-
-  private static void rethrow(Exchange exchange) {
-    Exception e = exchange.getException();
-    if (e != null) {
-      throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  private ProducerTemplate template() {
-    ProducerTemplate t = template;
-    if (t == null) {
-      synchronized (this) {
-        if (template == null) {
-          template = camel.createProducerTemplate();
-        }
-        t = template;
-      }
-    }
-    return t;
   }
 
   @PreDestroy
