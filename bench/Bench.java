@@ -308,11 +308,7 @@ public class Bench {
                     ids[i] = group(ID, r.body());
                   } else {
                     int end = Math.min(n, i + batch);
-                    StringBuilder body = new StringBuilder("[");
-                    for (int j = i; j < end; j++) {
-                      body.append(j > i ? "," : "").append(task(type, j));
-                    }
-                    RawHttp.Answer r = client.post("/api/tasks/batch", body.append(']').toString());
+                    RawHttp.Answer r = client.post("/api/tasks/batch", tasks(type, i, end));
                     expect202(r.status(), r.body());
                     Matcher m = ID.matcher(r.body());
                     for (int j = i; j < end; j++) {
@@ -377,16 +373,7 @@ public class Bench {
         maxLag = Math.max(maxLag, System.nanoTime() - due);
         int first = i;
         int end = Math.min(n, i + batch);
-        String body;
-        if (batch == 1) {
-          body = task(type, i);
-        } else {
-          StringBuilder b = new StringBuilder("[");
-          for (int j = i; j < end; j++) {
-            b.append(j > i ? "," : "").append(task(type, j));
-          }
-          body = b.append(']').toString();
-        }
+        String body = batch == 1 ? task(type, i) : tasks(type, i, end);
         for (int j = first; j < end; j++) {
           intended[j] = due;
         }
@@ -505,6 +492,15 @@ public class Bench {
 
   private static String task(String type, int i) {
     return "{\"type\":\"" + type + "\",\"payload\":{\"i\":" + i + "}}";
+  }
+
+  /** Tasks {@code from} to {@code end} (exclusive) as a JSON array, one batch request's body. */
+  private static String tasks(String type, int from, int end) {
+    StringBuilder body = new StringBuilder("[");
+    for (int j = from; j < end; j++) {
+      body.append(j > from ? "," : "").append(task(type, j));
+    }
+    return body.append(']').toString();
   }
 
   private static void expect202(int status, String body) {

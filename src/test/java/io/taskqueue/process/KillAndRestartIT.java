@@ -99,11 +99,7 @@ class KillAndRestartIT {
           "[retry] halted after the retry's commit; restart to dead_letter %d ms%n",
           (System.nanoTime() - restart) / 1_000_000);
       assertThat(task.get("attempts").asInt()).isEqualTo(2);
-      List<String> transitions = new ArrayList<>();
-      for (JsonNode row : app.history(id)) {
-        transitions.add(row.get("from").asText() + "->" + row.get("to").asText());
-      }
-      assertThat(transitions)
+      assertThat(transitions(app.history(id)))
           .containsExactly(
               "null->pending",
               "pending->running",
@@ -113,13 +109,27 @@ class KillAndRestartIT {
               "running->failed",
               "failed->dead_letter");
     } catch (Throwable failure) {
-      System.out.println("---- app log " + log + " ----");
-      if (Files.exists(log)) {
-        System.out.println(Files.readString(log));
-      }
+      printLog(log);
       throw failure;
     } finally {
       app.close();
+    }
+  }
+
+  /** A task's history as {@code from->to} steps, oldest first. */
+  private static List<String> transitions(JsonNode history) {
+    List<String> steps = new ArrayList<>();
+    for (JsonNode row : history) {
+      steps.add(row.get("from").asText() + "->" + row.get("to").asText());
+    }
+    return steps;
+  }
+
+  /** The app's log on the test output, for a failed run. */
+  private static void printLog(Path log) throws java.io.IOException {
+    System.out.println("---- app log " + log + " ----");
+    if (Files.exists(log)) {
+      System.out.println(Files.readString(log));
     }
   }
 
@@ -197,9 +207,9 @@ class KillAndRestartIT {
         JsonNode task = tasks.get(id);
         assertThat(task).as("accepted task %s exists", id).isNotNull();
         assertThat(task.get("status").asText()).as("status of %s", id).isEqualTo("completed");
-        List<String> transitions = new ArrayList<>();
-        for (JsonNode row : app.history(id)) {
-          transitions.add(row.get("from").asText() + "->" + row.get("to").asText());
+        JsonNode history = app.history(id);
+        List<String> transitions = transitions(history);
+        for (JsonNode row : history) {
           rescued += "lease expired".equals(row.get("reason").asText()) ? 1 : 0;
         }
         assertThat(transitions)
@@ -210,10 +220,7 @@ class KillAndRestartIT {
       }
       System.out.printf("[%s] %d task(s) were rescued after their lease expired%n", store, rescued);
     } catch (Throwable failure) {
-      System.out.println("---- app log " + log + " ----");
-      if (Files.exists(log)) {
-        System.out.println(Files.readString(log));
-      }
+      printLog(log);
       throw failure;
     } finally {
       if (app != null) {
