@@ -2,9 +2,13 @@ package io.taskqueue.api;
 
 import io.taskqueue.api.schema.ApiError;
 import io.taskqueue.api.schema.Group;
+import io.taskqueue.flow.Endpoints;
+import io.taskqueue.group.GroupCircuits;
+import io.taskqueue.group.GroupControl;
 import io.taskqueue.group.GroupSettings;
 import io.taskqueue.group.ResourceGroups;
 import io.taskqueue.store.TaskReader;
+import io.taskqueue.task.TaskConstants;
 import io.taskqueue.task.TaskStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +29,17 @@ public class GroupApiRoute extends RouteBuilder {
   private final ResourceGroups groups;
   private final TaskReader reader;
   private final ApiResponses responses;
+  private final GroupControl control;
+  private final GroupCircuits circuits;
 
-  public GroupApiRoute(ResourceGroups groups, TaskReader reader, ApiResponses responses) {
+  public GroupApiRoute(
+      ResourceGroups groups,
+      TaskReader reader,
+      ApiResponses responses,
+      GroupControl control,
+      GroupCircuits circuits) {
+    this.control = control;
+    this.circuits = circuits;
     this.groups = groups;
     this.reader = reader;
     this.responses = responses;
@@ -71,6 +84,16 @@ public class GroupApiRoute extends RouteBuilder {
         .endResponseMessage()
         .to("direct:api-group");
 
+    control(
+        "pause",
+        "Pauses the group on every node: no node takes its tasks (running ones finish), they stay"
+            + " pending, enqueue keeps accepting them; survives restarts. Safe to repeat."
+            + " Answers the group.");
+    control(
+        "resume",
+        "Resumes a paused group on every node (within a second). Safe to repeat. Answers the"
+            + " group.");
+
     from("direct:api-groups")
         .routeId("api-groups")
         .routeConfigurationId(ApiErrorConfiguration.ID)
@@ -80,6 +103,53 @@ public class GroupApiRoute extends RouteBuilder {
         .routeId("api-group")
         .routeConfigurationId(ApiErrorConfiguration.ID)
         .process(this::one);
+
+    for (String verb : List.of("pause", "resume")) {
+      from("direct:api-group-" + verb)
+          .routeId("api-group-" + verb)
+          .routeConfigurationId(ApiErrorConfiguration.ID)
+          .process(e -> pauseRequest(e, verb.equals("pause")))
+          .to(Endpoints.PAUSE_GROUP)
+          .process(this::one);
+    }
+  }
+
+  /** {@code POST /api/groups/{name}/<verb>}, answered by {@code direct:api-group-<verb>}. */
+  private void control(String verb, String description) {
+    rest("/api/groups")
+        .post("/{name}/" + verb)
+        .description(description)
+        .param()
+        .name("name")
+        .type(RestParamType.path)
+        .description("The group name")
+        .endParam()
+        .produces("application/json")
+        .id(verb + "Group")
+        .outType(Group.class)
+        .responseMessage()
+        .code(200)
+        .message("The group, " + verb + "d")
+        .responseModel(Group.class)
+        .endResponseMessage()
+        .responseMessage()
+        .code(404)
+        .message("No such group is configured")
+        .responseModel(ApiError.class)
+        .endResponseMessage()
+        .to("direct:api-group-" + verb);
+  }
+
+  private void pauseRequest(Exchange exchange, boolean pause) {
+    String name = exchange.getIn().getHeader("name", String.class);
+    if (!groups.isKnown(name)) {
+      throw new ApiException(
+          404, "No group '" + name + "'; configured groups: " + groups.names(), "name");
+    }
+    exchange.getIn().setBody(null);
+    exchange.getIn().setHeader(TaskConstants.GROUP, name);
+    exchange.getIn().setHeader("GroupPaused", pause);
+    exchange.getIn().setHeader("GroupChangedBy", "the API");
   }
 
   private void all(Exchange exchange) {
@@ -110,6 +180,13 @@ public class GroupApiRoute extends RouteBuilder {
     group.put("depth", counts.get(TaskStatus.PENDING.dbValue()));
     group.put("running", counts.get(TaskStatus.RUNNING.dbValue()));
     group.put("counts", counts);
+    GroupControl.Pause pause = control.pause(name);
+    group.put("paused", pause.paused());
+    group.put("pausedChangedAt", pause.changedAt() == null ? null : pause.changedAt().toString());
+    GroupCircuits.View circuit = circuits.view(name);
+    group.put("circuitState", circuit.state());
+    group.put("circuitSince", circuit.since() == null ? null : circuit.since().toString());
+    group.put("circuitUntil", circuit.until() == null ? null : circuit.until().toString());
     group.put("settings", settings(groups.settings(name)));
     return group;
   }
@@ -138,6 +215,25 @@ public class GroupApiRoute extends RouteBuilder {
             "timeout",
             settings.getBatch().getTimeout().toString()));
     view.put("retry", retryView);
+    GroupSettings.CircuitBreaker cb = settings.getCircuitBreaker();
+    Map<String, Object> breaker = new LinkedHashMap<>();
+    breaker.put("enabled", cb.isEnabled());
+    breaker.put("failureRateThreshold", cb.getFailureRateThreshold());
+    breaker.put("minimumCalls", cb.getMinimumCalls());
+    breaker.put("window", cb.getWindow());
+    breaker.put("openFor", cb.getOpenFor().toString());
+    breaker.put("halfOpenCalls", cb.getHalfOpenCalls());
+    view.put("circuitBreaker", breaker);
+    GroupSettings.Throttle throttle = settings.getThrottle();
+    view.put(
+        "throttle",
+        Map.of(
+            "maxRequests",
+            throttle.getMaxRequests(),
+            "period",
+            throttle.getPeriod().toString(),
+            "scope",
+            throttle.getScope().name().toLowerCase()));
     return view;
   }
 }

@@ -72,6 +72,19 @@ public final class Endpoints {
   /** The handler call with its timeout; dead-letter channel task-failure. */
   public static final String RUN_HANDLER = "direct:run-handler";
 
+  /** The handler call of one group's task, behind the group's circuit breaker. */
+  public static String runHandler(String group) {
+    return RUN_HANDLER + "-" + group;
+  }
+
+  /** Waits for the group's throttle to admit one more handler call. */
+  public static String admit(String group) {
+    return "direct:admit-" + group;
+  }
+
+  /** An attempt short-circuited by an open circuit: back to pending, attempt not spent. */
+  public static final String POSTPONE = "direct:postpone";
+
   /** A successful attempt's result, handed to Completions. */
   public static final String COMPLETE = "direct:complete";
 
@@ -126,6 +139,22 @@ public final class Endpoints {
 
   /** Archives and purges finished tasks. */
   public static final String RETENTION = "direct:retention";
+
+  // Group control (GroupControlRoute)
+  /** Reads every group's pause flag and circuit state. */
+  public static final String GROUP_CONTROL_POLL = "direct:group-control-poll";
+
+  /** Pauses or resumes a group (headers TaskGroup, GroupPaused, GroupChangedBy). */
+  public static final String PAUSE_GROUP = "direct:pause-group";
+
+  /** Persists a state change of this node's circuit breaker of a group. */
+  public static final String CIRCUIT_STATE_SAVE = "direct:circuit-state-save";
+
+  /** One permit of a group's cluster-wide throttle (PostgreSQL). */
+  public static final String THROTTLE_PERMIT = "direct:throttle-permit";
+
+  /** Deletes the cluster-wide throttle's past windows. */
+  public static final String THROTTLE_PRUNE = "direct:throttle-prune";
 
   // Commands (CommandRoute)
   /** Pending -> cancelled; body the task id, answer a CommandOutcome. */

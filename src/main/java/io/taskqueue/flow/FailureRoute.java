@@ -39,13 +39,16 @@ public class FailureRoute extends RouteBuilder {
   private final StateWrites writes;
   private final FaultInjection faults;
   private final Failures failures;
+  private final Alerts alerts;
 
   public FailureRoute(
       ResourceGroups groups,
       FlowSupport flow,
       StateWrites writes,
       FaultInjection faults,
-      Failures failures) {
+      Failures failures,
+      Alerts alerts) {
+    this.alerts = alerts;
     this.writes = writes;
     this.faults = faults;
     this.failures = failures;
@@ -173,6 +176,10 @@ public class FailureRoute extends RouteBuilder {
           what + (retryable ? ", out of attempts (" + maxAttempts + ")" : ", not retried"));
     }
     logOnce(task, in, kind, error, message);
+    alerts.failed(task.group());
+    if (kind == TaskFailureKind.SYSTEM) {
+      alerts.systemError(task.group(), task.type(), message);
+    }
   }
 
   /**

@@ -73,8 +73,24 @@ public final class GroupWorkers implements ReceiveSlots, AutoCloseable {
             });
   }
 
+  private volatile java.util.function.BooleanSupplier holdBack = () -> false;
+
+  /**
+   * While {@code holdBack} says so (the group is paused, or its circuit is open) the receivers take
+   * no message: {@link #take} waits, then answers 0.
+   */
+  public void holdBackWhile(java.util.function.BooleanSupplier holdBack) {
+    this.holdBack = holdBack;
+  }
+
   @Override
   public int take(int max, long waitMillis) throws InterruptedException {
+    if (holdBack.getAsBoolean()) {
+      if (waitMillis > 0) {
+        Thread.sleep(Math.min(waitMillis, 200));
+      }
+      return 0;
+    }
     if (!slots.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
       return 0;
     }

@@ -106,14 +106,27 @@ public class TaskEvents {
     }
   }
 
+  private volatile java.util.function.BiConsumer<String, Object> observer = (event, group) -> {};
+
+  /** Told of every lifecycle event offered (its name and group), on the offering thread. */
+  void observe(java.util.function.BiConsumer<String, Object> observer) {
+    this.observer = observer;
+  }
+
   /** Queues one event; false (and counted) when the queue is full. */
   public boolean offer(String event, Object id, Object type, Object group) {
+    observer.accept(event, group);
     Map<String, Object> body = new LinkedHashMap<>(8);
     body.put("event", event);
     body.put("id", id == null ? null : id.toString());
     body.put("type", type);
     body.put("group", group);
     body.put("at", Instant.now().toString());
+    return offer(body);
+  }
+
+  /** Queues one event given as its JSON fields ({@code event} first); false when dropped. */
+  public boolean offer(Map<String, Object> body) {
     if (stopping || !queue.offer(body)) {
       dropped.increment();
       return false;

@@ -9,6 +9,8 @@ import io.taskqueue.component.NoHandlerException;
 import io.taskqueue.component.TaskDispatcher;
 import io.taskqueue.flow.RunningAttempts.Attempt;
 import io.taskqueue.flow.RunningAttempts.AttemptReleasedException;
+import io.taskqueue.group.GroupCircuits;
+import io.taskqueue.group.GroupControl;
 import io.taskqueue.group.GroupSettings;
 import io.taskqueue.group.ResourceGroups;
 import io.taskqueue.metrics.FlowMetrics;
@@ -17,6 +19,7 @@ import io.taskqueue.store.StateWrites;
 import io.taskqueue.store.StoreDialect;
 import io.taskqueue.task.FailureText;
 import io.taskqueue.task.TaskConstants;
+import io.taskqueue.task.TaskFailureKind;
 import io.taskqueue.task.TaskItem;
 import io.taskqueue.task.TaskStatus;
 import java.sql.SQLException;
@@ -89,6 +92,8 @@ public class WorkerRoute extends RouteBuilder {
   private static final String CANDIDATES = "TaskqueueCandidates";
   private static final String UNACQUIRED = "TaskqueueUnacquired";
   private static final String UNKNOWN = "TaskqueueUnknown";
+  private static final String SHORT_CIRCUITED =
+      org.apache.camel.ExchangePropertyKey.CIRCUIT_BREAKER_RESPONSE_SHORT_CIRCUITED.getName();
 
   private final ResourceGroups groups;
   private final StoreDialect dialect;
@@ -97,6 +102,10 @@ public class WorkerRoute extends RouteBuilder {
   private final Completions completions;
   private final TaskDispatcher dispatcher;
   private final StateWrites writes;
+  private final GroupControl control;
+  private final GroupCircuits circuits;
+  private final Throttles throttles;
+  private final StoreDialect storeDialect;
   private final Map<String, GroupWorkers> workers = new ConcurrentHashMap<>();
   private final Set<String> typesWarnedAbout = ConcurrentHashMap.newKeySet();
 
@@ -107,8 +116,15 @@ public class WorkerRoute extends RouteBuilder {
       RunningAttempts attempts,
       Completions completions,
       TaskDispatcher dispatcher,
-      StateWrites writes) {
+      StateWrites writes,
+      GroupControl control,
+      GroupCircuits circuits,
+      Throttles throttles) {
     this.writes = writes;
+    this.control = control;
+    this.circuits = circuits;
+    this.throttles = throttles;
+    this.storeDialect = dialect;
     this.dispatcher = dispatcher;
     this.groups = groups;
     this.dialect = dialect;
@@ -119,6 +135,7 @@ public class WorkerRoute extends RouteBuilder {
 
   @Override
   public void configure() {
+    circuits.countFailuresWhen(WorkerRoute::countsAgainstCircuit);
     for (String group : groups.names()) {
       GroupSettings settings = groups.settings(group);
       GroupWorkers groupWorkers =
@@ -128,6 +145,10 @@ public class WorkerRoute extends RouteBuilder {
               settings.effectivePrefetch(),
               Math.max(1, settings.getBatch().getSize()) * settings.effectiveConcurrency());
       workers.put(group, groupWorkers);
+      // paused, or its circuit open: the receivers take nothing, the tasks stay pending
+      groupWorkers.holdBackWhile(() -> control.holdsBack(group));
+      runHandlerRoute(group, settings);
+      admitRoute(group, settings.getThrottle());
       String slots = "taskqueueSlots-" + group;
       getContext().getRegistry().bind(slots, groupWorkers);
       from("groupqueue:"
@@ -202,7 +223,7 @@ public class WorkerRoute extends RouteBuilder {
     from(Endpoints.EXECUTE)
         .routeId("execute")
         .doTry()
-        .to(Endpoints.RUN_HANDLER)
+        .toD(Endpoints.RUN_HANDLER + "-${header." + TaskConstants.GROUP + "}")
         .filter(exchangeProperty(SUCCEEDED).isEqualTo(true))
         .to(Endpoints.COMPLETE)
         .end()
@@ -214,36 +235,22 @@ public class WorkerRoute extends RouteBuilder {
         .end()
         .end();
 
-    from(Endpoints.RUN_HANDLER)
-        .routeId("run-handler")
-        .errorHandler(deadLetterChannel(Endpoints.TASK_FAILURE).logExhausted(false))
-        // not a failure of the task: no route here handles its type (the message had no TaskType
-        // to decline it by). Back to pending without spending an attempt; the rescue resends it.
-        .onException(NoHandlerException.class)
-        .handled(true)
-        .logExhausted(false)
-        .process(
-            e ->
-                e.getIn()
-                    .setHeader(
-                        TaskConstants.REASON,
-                        "no handler for "
-                            + e.getIn().getHeader(TaskConstants.TYPE)
-                            + " on "
-                            + flow.nodeName()))
-        .to(Endpoints.RELEASE)
-        .end()
-        // a graceful shutdown gave the task back to pending: nothing more to write
-        .onException(AttemptReleasedException.class)
-        .handled(true)
-        .logExhausted(false)
+    // an attempt the group's open circuit short-circuited: back to pending without spending the
+    // attempt, to run when the circuit lets calls through again; its message follows the commit
+    from(Endpoints.POSTPONE)
+        .routeId("postpone")
+        .process(flow::stamp)
+        .process(this::postponeUntil)
+        .process(StateWrite.POSTPONE.transition())
+        .to(writes.uri(StateWrite.POSTPONE))
+        .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
         .log(
-            LoggingLevel.INFO,
-            "Task ${header.TaskId} attempt ${header.TaskAttempt} was released by the shutdown;"
-                + " its handler's outcome is discarded")
-        .end()
-        .process(attempts::run)
-        .setProperty(SUCCEEDED, constant(true));
+            LoggingLevel.DEBUG,
+            "Task ${header.TaskId} went back to pending without spending an attempt:"
+                + " ${header.TaskReason}")
+        .to(Endpoints.PUBLISH)
+        .to(writes.uri(StateWrite.MARK_PUBLISHED))
+        .end();
 
     // the handler succeeded: its result is written in a batch with others (Completions), fenced,
     // so it can never overwrite a newer attempt; a failed write is retried while the lease holds
@@ -271,6 +278,124 @@ public class WorkerRoute extends RouteBuilder {
             "Task ${header.TaskId} went back to pending without spending an attempt:"
                 + " ${header.TaskReason}")
         .end();
+  }
+
+  /**
+   * {@code direct:run-handler-<group>}: the handler call with its timeout, behind the group's
+   * circuit breaker when it has one (the circuitBreaker EIP with the group's resilience4j breaker,
+   * no fallback). A call the open or half-open circuit does not permit passes the EIP with {@code
+   * CamelCircuitBreakerResponseShortCircuited} set and is postponed; a handler failure goes on to
+   * the dead-letter channel {@code direct:task-failure} as without a breaker.
+   */
+  private void runHandlerRoute(String group, GroupSettings settings) {
+    var route =
+        from(Endpoints.runHandler(group))
+            .routeId("run-handler-" + group)
+            .errorHandler(deadLetterChannel(Endpoints.TASK_FAILURE).logExhausted(false))
+            // not a failure of the task: no route here handles its type (the message had no
+            // TaskType to decline it by). Back to pending without spending an attempt; the rescue
+            // resends it.
+            .onException(NoHandlerException.class)
+            .handled(true)
+            .logExhausted(false)
+            .process(
+                e ->
+                    e.getIn()
+                        .setHeader(
+                            TaskConstants.REASON,
+                            "no handler for "
+                                + e.getIn().getHeader(TaskConstants.TYPE)
+                                + " on "
+                                + flow.nodeName()))
+            .to(Endpoints.RELEASE)
+            .end()
+            // a graceful shutdown gave the task back to pending: nothing more to write
+            .onException(AttemptReleasedException.class)
+            .handled(true)
+            .logExhausted(false)
+            .log(
+                LoggingLevel.INFO,
+                "Task ${header.TaskId} attempt ${header.TaskAttempt} was released by the shutdown;"
+                    + " its handler's outcome is discarded")
+            .end();
+    if (!settings.getCircuitBreaker().isEnabled()) {
+      route.process(attempts::run).setProperty(SUCCEEDED, constant(true));
+      return;
+    }
+    // the EIP in a route of its own without an error handler: a failure leaving the EIP is not
+    // seen by an error handler of the route holding it, so it propagates to run-handler's
+    // dead-letter channel from here
+    from(Endpoints.runHandler(group) + "-guarded")
+        .routeId("run-handler-" + group + "-guarded")
+        .errorHandler(noErrorHandler())
+        .circuitBreaker()
+        .resilience4jConfiguration()
+        .circuitBreaker(GroupCircuits.beanName(group))
+        .end()
+        .process(attempts::run)
+        .end();
+    route
+        .to(Endpoints.runHandler(group) + "-guarded")
+        .choice()
+        .when(exchangeProperty(SHORT_CIRCUITED).isEqualTo(true))
+        .to(Endpoints.POSTPONE)
+        .otherwise()
+        .setProperty(SUCCEEDED, constant(true))
+        .end();
+  }
+
+  /**
+   * {@code direct:admit-<group>}: the group's throttle in front of every handler call (single and
+   * batch): the throttle EIP on each node, or one permit of the cluster-wide count. A task over the
+   * limit waits on its handler thread; nothing is dropped or charged.
+   */
+  private void admitRoute(String group, GroupSettings.Throttle throttle) {
+    if (!throttle.isEnabled()) {
+      return;
+    }
+    var route = from(Endpoints.admit(group)).routeId("admit-" + group);
+    if (throttle.getScope() == GroupSettings.Throttle.Scope.CLUSTER && storeDialect.isPostgres()) {
+      route.process(e -> throttles.acquire(group, throttle));
+    } else {
+      if (throttle.getScope() == GroupSettings.Throttle.Scope.CLUSTER) {
+        LOG.info(
+            "Group {}: throttle.scope cluster needs PostgreSQL; the embedded H2 store is one node,"
+                + " so its limit is counted on this node",
+            group);
+      }
+      route
+          .throttle(constant(throttle.getMaxRequests()))
+          .totalRequestsMode()
+          .timePeriodMillis(Math.max(1, throttle.getPeriod().toMillis()))
+          .end();
+    }
+  }
+
+  /** Sets when a short-circuited attempt runs again, and why it waits. */
+  private void postponeUntil(Exchange exchange) {
+    String group = exchange.getIn().getHeader(TaskConstants.GROUP, String.class);
+    java.time.Instant until = circuits.retryAt(group);
+    exchange.getIn().setHeader(TaskConstants.RUN_AT, Timestamp.from(until));
+    exchange
+        .getIn()
+        .setHeader(
+            TaskConstants.REASON,
+            "circuit of group "
+                + group
+                + " is "
+                + circuits.view(group).state()
+                + "; runs at "
+                + until);
+  }
+
+  /** Whether a handler failure counts against its group's circuit. */
+  static boolean countsAgainstCircuit(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof NoHandlerException || t instanceof AttemptReleasedException) {
+        return false;
+      }
+    }
+    return TaskFailureKind.of(error).countsAgainstCircuit();
   }
 
   /**
@@ -392,6 +517,17 @@ public class WorkerRoute extends RouteBuilder {
       producer().send(Endpoints.RELEASE, exchange);
       attempts.end(attempt);
       return;
+    }
+    if (groups.settings(task.group()).getThrottle().isEnabled()) {
+      producer().send(Endpoints.admit(task.group()), exchange);
+      if (exchange.getException() != null) {
+        // the wait was cut short (the node stops): back to pending, no attempt spent
+        exchange.setException(null);
+        exchange.getIn().setHeader(TaskConstants.REASON, "throttle wait interrupted");
+        producer().send(Endpoints.RELEASE, exchange);
+        attempts.end(attempt);
+        return;
+      }
     }
     if (dispatcher.isBatch(task.type())) {
       collect(attempt, exchange);

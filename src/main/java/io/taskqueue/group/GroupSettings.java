@@ -5,6 +5,154 @@ import java.time.Duration;
 /** Settings of one resource group: {@code taskqueue.groups.<name>.*}. */
 public class GroupSettings {
 
+  /** The group's circuit breaker (the circuitBreaker EIP in front of its handlers). */
+  private CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+  /** The group's throttler (the throttle EIP in front of its handlers). */
+  private Throttle throttle = new Throttle();
+
+  public CircuitBreaker getCircuitBreaker() {
+    return circuitBreaker;
+  }
+
+  public void setCircuitBreaker(CircuitBreaker circuitBreaker) {
+    this.circuitBreaker = circuitBreaker;
+  }
+
+  public Throttle getThrottle() {
+    return throttle;
+  }
+
+  public void setThrottle(Throttle throttle) {
+    this.throttle = throttle;
+  }
+
+  /**
+   * A resilience4j circuit breaker over the group's handler calls, counting only failures that say
+   * something about the downstream (transient, database, system). Off unless {@code enabled}.
+   */
+  public static class CircuitBreaker {
+
+    /** Whether the group's handler calls go through a circuit breaker. */
+    private boolean enabled = false;
+
+    /** Percentage of failed calls in the window that opens the circuit. */
+    private float failureRateThreshold = 50;
+
+    /** Calls the window must hold before a failure rate is computed. */
+    private int minimumCalls = 10;
+
+    /** Size of the count-based sliding window (the last N handler calls). */
+    private int window = 20;
+
+    /** How long the circuit stays open before it lets probes through (half-open). */
+    private Duration openFor = Duration.ofSeconds(30);
+
+    /** Probes let through while half-open; their outcome closes or reopens the circuit. */
+    private int halfOpenCalls = 3;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public float getFailureRateThreshold() {
+      return failureRateThreshold;
+    }
+
+    public void setFailureRateThreshold(float failureRateThreshold) {
+      this.failureRateThreshold = failureRateThreshold;
+    }
+
+    public int getMinimumCalls() {
+      return minimumCalls;
+    }
+
+    public void setMinimumCalls(int minimumCalls) {
+      this.minimumCalls = minimumCalls;
+    }
+
+    public int getWindow() {
+      return window;
+    }
+
+    public void setWindow(int window) {
+      this.window = window;
+    }
+
+    public Duration getOpenFor() {
+      return openFor;
+    }
+
+    public void setOpenFor(Duration openFor) {
+      this.openFor = openFor;
+    }
+
+    public int getHalfOpenCalls() {
+      return halfOpenCalls;
+    }
+
+    public void setHalfOpenCalls(int halfOpenCalls) {
+      this.halfOpenCalls = halfOpenCalls;
+    }
+  }
+
+  /**
+   * At most {@code maxRequests} handler calls per {@code period}; tasks over the limit wait. Off
+   * while {@code maxRequests} is 0.
+   */
+  public static class Throttle {
+
+    /** Handler calls allowed per period; 0: no limit. */
+    private int maxRequests = 0;
+
+    /** The period the limit applies to. */
+    private Duration period = Duration.ofSeconds(1);
+
+    /**
+     * {@code node} (default): each node allows {@code maxRequests} per period on its own. {@code
+     * cluster}: all nodes together, counted in the database (PostgreSQL; one statement per task).
+     */
+    private Scope scope = Scope.NODE;
+
+    public int getMaxRequests() {
+      return maxRequests;
+    }
+
+    public void setMaxRequests(int maxRequests) {
+      this.maxRequests = maxRequests;
+    }
+
+    public Duration getPeriod() {
+      return period;
+    }
+
+    public void setPeriod(Duration period) {
+      this.period = period;
+    }
+
+    public Scope getScope() {
+      return scope;
+    }
+
+    public void setScope(Scope scope) {
+      this.scope = scope;
+    }
+
+    public boolean isEnabled() {
+      return maxRequests > 0;
+    }
+
+    /** Where the limit is counted. */
+    public enum Scope {
+      NODE,
+      CLUSTER
+    }
+  }
+
   /** Concurrent consumers of the group's queue on each node. */
   private int concurrency = 4;
 

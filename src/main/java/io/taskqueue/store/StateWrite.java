@@ -157,6 +157,24 @@ public enum StateWrite {
       REASON,
       NOW),
 
+  /**
+   * {@code running -> pending} without spending the attempt, to run at {@code TaskRunAt}: the
+   * group's circuit was open when the handler was due. Fenced.
+   */
+  POSTPONE(
+      "postpone",
+      Where.PORTABLE,
+      RUNNING,
+      PENDING,
+      ID,
+      FROM_STATUS,
+      TO_STATUS,
+      FENCE,
+      RUN_AT,
+      NODE,
+      REASON,
+      NOW),
+
   /** {@code pending -> cancelled}: an operator's cancel ({@code direct:cancel}). */
   CANCEL(
       "cancel", Where.PORTABLE, PENDING, CANCELLED, ID, FROM_STATUS, TO_STATUS, NODE, REASON, NOW),

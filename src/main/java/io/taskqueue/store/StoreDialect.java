@@ -35,6 +35,10 @@ public class StoreDialect {
     return name;
   }
 
+  public boolean isPostgres() {
+    return "postgresql".equals(name);
+  }
+
   /** A {@code sql:} endpoint running a portable statement from {@code sql/<file>.sql}. */
   public static String sql(String file, String options) {
     return "sql:classpath:sql/" + file + ".sql" + (options.isEmpty() ? "" : "?" + options);

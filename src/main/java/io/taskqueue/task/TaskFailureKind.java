@@ -17,6 +17,14 @@ public enum TaskFailureKind {
     this.retriedByDefault = retriedByDefault;
   }
 
+  /**
+   * Whether a failure of this kind says something about the downstream and counts against the
+   * group's circuit: transient and system do; validation and business failures do not.
+   */
+  public boolean countsAgainstCircuit() {
+    return this == TRANSIENT || this == SYSTEM;
+  }
+
   public boolean retriedByDefault() {
     return retriedByDefault;
   }

@@ -62,6 +62,10 @@ public class TestHandlers extends RouteBuilder {
               e.getIn().setBody(results);
             });
 
+    // an unclassified exception: a system failure (AlertsTest)
+    from("task:test.fail-system")
+        .throwException(new IllegalStateException("test.fail-system: something unexpected"));
+
     from("task:test.count")
         .routeId("test-count")
         .setBody(

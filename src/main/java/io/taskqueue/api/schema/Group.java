@@ -11,5 +11,18 @@ public class Group {
   public Long depth;
   public Long running;
   public Map<String, Long> counts;
+
+  /** Whether the group is paused (cluster-wide), and since when. */
+  public Boolean paused;
+
+  public String pausedChangedAt;
+
+  /** {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, or {@code DISABLED} (no breaker). */
+  public String circuitState;
+
+  /** When the circuit took that state (the latest change seen), and until when it stays open. */
+  public String circuitSince;
+
+  public String circuitUntil;
   public Map<String, Object> settings;
 }
