@@ -292,6 +292,10 @@ public class GroupCommandApiRoute extends RouteBuilder {
   /** The authenticated user's name; null when the API runs without security. */
   private static String operator(Exchange exchange) {
     HttpServletRequest request = servletRequest(exchange);
+    Object kept = request == null ? null : request.getAttribute(OperatorNameFilter.ATTRIBUTE);
+    if (kept instanceof String name) {
+      return name;
+    }
     Principal principal = request == null ? null : request.getUserPrincipal();
     if (principal != null && principal.getName() != null) {
       return principal.getName();
