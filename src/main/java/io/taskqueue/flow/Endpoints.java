@@ -163,5 +163,22 @@ public final class Endpoints {
   /** Dead_letter -> pending; body the task id, answer a CommandOutcome. */
   public static final String REDRIVE = "direct:redrive";
 
+  // Bulk commands on a group (BulkCommandRoute)
+  /**
+   * Dead_letter -> pending for a group's filtered dead letters; body a BulkRequest, answer a count.
+   */
+  public static final String BULK_REDRIVE = "direct:bulk-redrive";
+
+  /**
+   * Pending -> cancelled for a group's filtered pending tasks; body a BulkRequest, answer a count.
+   */
+  public static final String BULK_CANCEL = "direct:bulk-cancel";
+
+  /** Deletes a group's filtered finished tasks; body a BulkRequest, answer a count. */
+  public static final String BULK_PURGE = "direct:bulk-purge";
+
+  /** One chunk of a bulk redrive after its commit: messages sent, then published, events. */
+  public static final String BULK_REDRIVE_PUBLISH = "direct:bulk-redrive-publish";
+
   private Endpoints() {}
 }

@@ -51,6 +51,34 @@ public class ScheduledMessages {
         || !ResourceGroups.NAME.matcher(group).matches()) {
       throw new IllegalArgumentException("not a task id / group: " + id + " / " + group);
     }
+    return removeMatching(TaskConstants.ID + "='" + id + "'", "task " + id, group);
+  }
+
+  /**
+   * Removes the messages of the tasks {@code ids} waiting on the queue of {@code group}, with one
+   * request to the broker (a bulk cancel's chunk).
+   *
+   * @return how many were removed, or -1 when the broker did not answer or refused
+   */
+  public int removeAll(java.util.Collection<String> ids, String group) {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    StringBuilder filter = new StringBuilder(TaskConstants.ID).append(" IN (");
+    for (String id : ids) {
+      if (TaskIds.parseOrNull(id) == null) {
+        throw new IllegalArgumentException("not a task id: " + id);
+      }
+      filter.append(filter.charAt(filter.length() - 1) == '(' ? "'" : ",'").append(id).append("'");
+    }
+    filter.append(')');
+    if (group == null || !ResourceGroups.NAME.matcher(group).matches()) {
+      throw new IllegalArgumentException("not a group: " + group);
+    }
+    return removeMatching(filter.toString(), ids.size() + " task(s)", group);
+  }
+
+  private int removeMatching(String filter, String what, String group) {
     String queue = ResourceGroups.queueOf(group);
     try (Connection connection = connectionFactory.createConnection()) {
       Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -59,18 +87,15 @@ public class ScheduledMessages {
       connection.start();
       Message request = session.createMessage();
       JMSManagementHelper.putOperationInvocation(
-          request,
-          ResourceNames.QUEUE + queue,
-          "removeMessages",
-          TaskConstants.ID + "='" + id + "'");
+          request, ResourceNames.QUEUE + queue, "removeMessages", filter);
       request.setJMSReplyTo(replies);
       session.createProducer(session.createQueue(MANAGEMENT_ADDRESS)).send(request);
       Message answer = answers.receive(5_000);
       if (answer == null || !JMSManagementHelper.hasOperationSucceeded(answer)) {
         LOG.warn(
-            "The broker did not remove the queued message of cancelled task {} from {}: {}; the"
-                + " worker skips it when it is delivered",
-            id,
+            "The broker did not remove the queued message(s) of cancelled {} from {}: {}; the"
+                + " worker skips them when they are delivered",
+            what,
             queue,
             answer == null ? "no answer within 5 s" : JMSManagementHelper.getResult(answer));
         return -1;
@@ -79,9 +104,9 @@ public class ScheduledMessages {
       return removed instanceof Number n ? n.intValue() : -1;
     } catch (Exception e) {
       LOG.warn(
-          "Could not remove the queued message of cancelled task {} from {} ({}); the worker"
-              + " skips it when it is delivered",
-          id,
+          "Could not remove the queued message(s) of cancelled {} from {} ({}); the worker"
+              + " skips them when they are delivered",
+          what,
           queue,
           e.toString());
       return -1;

@@ -192,6 +192,49 @@ public enum StateWrite {
       REASON,
       NOW),
 
+  /**
+   * {@code dead_letter -> pending} for up to {@code TaskLimit} dead letters of a group, filtered by
+   * type and a window on {@code updated_at}: an operator's bulk redrive ({@code
+   * direct:bulk-redrive}); returns the rows it changed, to be published.
+   */
+  BULK_REDRIVE(
+      "bulk_redrive",
+      Where.PER_DIALECT,
+      TaskStatus.DEAD_LETTER,
+      PENDING,
+      GROUP,
+      TYPE,
+      FROM_STATUS,
+      TO_STATUS,
+      // BulkCommandRoute's headers of the window, which TaskConstants does not name
+      "TaskBulkFrom",
+      "TaskBulkTo",
+      LIMIT,
+      NODE,
+      REASON,
+      NOW),
+
+  /**
+   * {@code pending -> cancelled} for up to {@code TaskLimit} pending tasks of a group, filtered by
+   * type and a window on {@code created_at}: an operator's bulk cancel ({@code
+   * direct:bulk-cancel}).
+   */
+  BULK_CANCEL(
+      "bulk_cancel",
+      Where.PER_DIALECT,
+      PENDING,
+      CANCELLED,
+      GROUP,
+      TYPE,
+      FROM_STATUS,
+      TO_STATUS,
+      "TaskBulkFrom",
+      "TaskBulkTo",
+      LIMIT,
+      NODE,
+      REASON,
+      NOW),
+
   /** {@code running -> failed}: the lease of the last attempt expired (the rescue). */
   EXPIRE_LEASE(
       "expire_lease",
@@ -239,6 +282,23 @@ public enum StateWrite {
 
   /** Deletes archived tasks past {@code retention.purge-after} (no transition: the row goes). */
   PURGE("purge", Where.PER_DIALECT, null, null, CUTOFF, LIMIT),
+
+  /**
+   * Deletes up to {@code TaskLimit} finished tasks of a group in the given states, filtered by type
+   * and a window on {@code updated_at}: an operator's bulk purge ({@code direct:bulk-purge}); no
+   * transition, the row goes (with its history).
+   */
+  BULK_PURGE(
+      "bulk_purge",
+      Where.PER_DIALECT,
+      null,
+      null,
+      GROUP,
+      TYPE,
+      "in:TaskBulkStatuses",
+      "TaskBulkFrom",
+      "TaskBulkTo",
+      LIMIT),
 
   /** A running attempt renews its lease, fenced; no status change. */
   HEARTBEAT("heartbeat", Where.PORTABLE, null, null, ID, FENCE, LEASE_UNTIL),

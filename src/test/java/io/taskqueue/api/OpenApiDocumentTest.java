@@ -27,13 +27,20 @@ class OpenApiDocumentTest extends TaskQueueTestSupport {
             "/api/tasks/{id}/retry",
             "/api/tasks/export",
             "/api/groups",
-            "/api/groups/{name}");
+            "/api/groups/{name}",
+            "/api/groups/{name}/redrive",
+            "/api/groups/{name}/cancel",
+            "/api/groups/{name}/purge");
     JsonNode list = paths.get("/api/tasks").get("get");
     assertThat(list.get("summary").asText()).as(list.toString()).contains("newest first");
     assertThat(list.get("parameters").findValuesAsText("name"))
         .contains("status", "group", "type", "limit", "cursor");
     assertThat(paths.get("/api/tasks/{id}/cancel").get("post").get("responses").has("409"))
         .isTrue();
+    JsonNode purge = paths.get("/api/groups/{name}/purge").get("post");
+    assertThat(purge.get("parameters").findValuesAsText("name"))
+        .contains("name", "type", "from", "to", "status");
+    assertThat(purge.get("responses").get("200").toString()).contains("BulkResult");
   }
 
   @Test
@@ -65,7 +72,10 @@ class OpenApiDocumentTest extends TaskQueueTestSupport {
             "cancelTask",
             "retryTask",
             "listGroups",
-            "getGroup")
+            "getGroup",
+            "redriveGroup",
+            "cancelGroup",
+            "purgeGroup")
         .noneMatch(id -> id.startsWith("verb"));
     JsonNode enqueue = document.get("paths").get("/api/tasks").get("post");
     assertThat(enqueue.get("requestBody").toString()).contains("TaskInput");

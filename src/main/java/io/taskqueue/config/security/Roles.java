@@ -10,7 +10,10 @@ public final class Roles {
   /** Read-only: task and group queries, history, metrics. */
   public static final String READER = "READER";
 
-  /** Enqueue, cancel, retry, pause, resume, export: every request a reader may not make. */
+  /**
+   * Enqueue, cancel, retry, the bulk redrive/cancel/purge of a group, pause, resume, export: every
+   * request a reader may not make.
+   */
   public static final String OPERATOR = "OPERATOR";
 
   private Roles() {}

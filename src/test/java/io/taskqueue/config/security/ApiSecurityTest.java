@@ -149,7 +149,11 @@ class ApiSecurityTest {
             "/api/tasks/" + id + "/cancel",
             "/api/tasks/" + id + "/retry",
             "/api/groups/default/pause",
-            "/api/groups/default/resume")) {
+            "/api/groups/default/resume",
+            "/api/groups/default/redrive",
+            "/api/groups/default/cancel",
+            "/api/groups/default/cancel?type=sec.held",
+            "/api/groups/default/purge")) {
       String body =
           path.startsWith("/api/tasks/batch") ? "[{\"type\":\"x.y\"}]" : "{\"type\":\"x.y\"}";
       assertThat(post(path, body, reader).statusCode()).as(path).isEqualTo(403);
@@ -174,6 +178,21 @@ class ApiSecurityTest {
     assertThat(export.statusCode()).isEqualTo(200);
     assertThat(export.body()).contains(id);
     assertThat(post("/api/tasks/" + id + "/cancel", "", operator).statusCode()).isEqualTo(200);
+
+    // the bulk commands: the history names the operator
+    String since = java.time.Instant.now().toString();
+    String bulk = enqueueAsOperator("{\"type\":\"sec.bulk\",\"runAt\":\"" + LATER + "\"}");
+    HttpResponse<String> cancel =
+        post("/api/groups/default/cancel?type=sec.bulk&from=" + since, "", operator);
+    assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
+    assertThat(HttpJson.json(cancel.body()).get("changed").asLong()).isEqualTo(1);
+    JsonNode history = HttpJson.json(get("/api/tasks/" + bulk + "/history", operator).body());
+    assertThat(history.get(1).get("reason").asText()).isEqualTo("bulk cancel by " + OPERATOR);
+    for (String action : List.of("redrive", "purge")) {
+      HttpResponse<String> answer =
+          post("/api/groups/default/" + action + "?type=sec.none", "", operator);
+      assertThat(answer.statusCode()).as(action + ": " + answer.body()).isEqualTo(200);
+    }
     assertThat(get("/actuator/prometheus", operator).statusCode()).isEqualTo(200);
   }
 
