@@ -1,2 +1,2 @@
--- Past windows of a group's cluster-wide throttle.
-DELETE FROM throttle_window WHERE resource_group = :#TaskGroup AND window_start < :#ThrottleWindow
+-- Grants of a group's cluster-wide throttle older than its window.
+DELETE FROM throttle_grant WHERE resource_group = :#TaskGroup AND granted_at < :#ThrottleSince

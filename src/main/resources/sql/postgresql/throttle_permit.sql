@@ -1,8 +1,7 @@
--- One permit of a group's cluster-wide throttle in the window starting at :#ThrottleWindow;
--- a row back means granted, none means the window's permits are used up.
-INSERT INTO throttle_window (resource_group, window_start, used)
-VALUES (:#TaskGroup, :#ThrottleWindow, 1)
-ON CONFLICT (resource_group, window_start) DO UPDATE
-   SET used = throttle_window.used + 1
- WHERE throttle_window.used < :#ThrottleMax
-RETURNING used
+-- One handler call of a group's cluster-wide throttle, granted (a row back) while fewer than
+-- :#ThrottleMax calls were granted in the period before :#ThrottleNow; no row: wait and ask again.
+INSERT INTO throttle_grant (resource_group, granted_at)
+SELECT :#TaskGroup, :#ThrottleNow
+ WHERE (SELECT COUNT(*) FROM throttle_grant
+         WHERE resource_group = :#TaskGroup AND granted_at > :#ThrottleSince) < :#ThrottleMax
+RETURNING granted_at

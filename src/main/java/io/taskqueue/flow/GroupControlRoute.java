@@ -123,6 +123,8 @@ public class GroupControlRoute extends RouteBuilder {
     if (dialect.isPostgres()) {
       from(Endpoints.THROTTLE_PERMIT)
           .routeId("throttle-permit")
+          .transacted("dbTx")
+          .to(dialect.dialectSql("throttle_lock", "outputType=SelectOne&outputHeader=ThrottleLock"))
           .to(
               dialect.dialectSql(
                   "throttle_permit", "outputType=SelectOne&outputHeader=" + Throttles.USED));

@@ -10,11 +10,12 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
- * The cluster-wide throttle of a group ({@code throttle.scope: cluster}, PostgreSQL): every handler
- * call takes one permit of the current window ({@code period} long, on the database clock) in
- * {@code throttle_window}, with one statement that grants it only while the window has permits
- * left; when it has none the task waits for the next window. All nodes share the count, so the
- * group runs at most {@code max-requests} handlers per period in the whole cluster.
+ * The cluster-wide throttle of a group ({@code throttle.scope: cluster}, PostgreSQL): a handler
+ * call is let through while fewer than {@code max-requests} calls of the group were let through in
+ * the {@code period} before it, counted over every node in {@code throttle_grant} (one row per
+ * call, database clock) under a per-group advisory lock. A call over the limit waits a fraction of
+ * the period and asks again. The same rule as the throttle EIP on one node: in any window of one
+ * period, at most {@code max-requests} calls.
  */
 @Component
 public class Throttles {
@@ -23,41 +24,43 @@ public class Throttles {
 
   private final FlowSupport flow;
   private final LazyProducer producer;
-  private final Map<String, Long> prunedBefore = new ConcurrentHashMap<>();
+  private final Map<String, Long> prunedAt = new ConcurrentHashMap<>();
 
   public Throttles(FlowSupport flow, CamelContext camel) {
     this.flow = flow;
     this.producer = new LazyProducer(() -> camel);
   }
 
-  /** Waits until the group's cluster-wide throttle grants one handler call. */
+  /** Waits until the group's cluster-wide throttle lets one handler call through. */
   public void acquire(String group, GroupSettings.Throttle throttle) throws InterruptedException {
     long period = Math.max(1, throttle.getPeriod().toMillis());
+    long pause = Math.max(1, period / Math.max(1, throttle.getMaxRequests()));
     while (true) {
       long now = flow.now().toEpochMilli();
-      long window = now - Math.floorMod(now, period);
       Map<String, Object> headers = new HashMap<>();
       headers.put(TaskConstants.GROUP, group);
-      headers.put("ThrottleWindow", window);
+      headers.put("ThrottleNow", now);
+      headers.put("ThrottleSince", now - period);
       headers.put("ThrottleMax", throttle.getMaxRequests());
       Exchange granted =
           producer.get().request(Endpoints.THROTTLE_PERMIT, e -> e.getIn().setHeaders(headers));
       LazyProducer.rethrow(granted);
-      prune(group, window, period);
+      prune(group, now, period);
       if (granted.getMessage().getHeader(USED) != null) {
         return;
       }
-      Thread.sleep(Math.max(1, window + period - now));
+      Thread.sleep(pause);
     }
   }
 
-  /** Once per window and group: the windows older than ten periods go. */
-  private void prune(String group, long window, long period) {
-    Long last = prunedBefore.put(group, window);
-    if (last == null || last != window) {
+  /** At most once a period per group: the grants older than ten periods go. */
+  private void prune(String group, long now, long period) {
+    Long last = prunedAt.get(group);
+    if (last == null || now - last >= period) {
+      prunedAt.put(group, now);
       Map<String, Object> headers = new HashMap<>();
       headers.put(TaskConstants.GROUP, group);
-      headers.put("ThrottleWindow", window - 10 * period);
+      headers.put("ThrottleSince", now - 10 * period);
       producer.get().sendBodyAndHeaders(Endpoints.THROTTLE_PRUNE, null, headers);
     }
   }

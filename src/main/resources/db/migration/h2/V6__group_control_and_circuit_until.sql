@@ -12,10 +12,10 @@ CREATE TABLE group_control (
     changed_by     VARCHAR(200)
 );
 
--- The cluster-wide throttle (throttle.scope = cluster): permits used per group and time window.
-CREATE TABLE throttle_window (
+-- The cluster-wide throttle (throttle.scope = cluster): one row per handler call it let through;
+-- a call is let through while fewer than max-requests rows of its group are younger than a period.
+CREATE TABLE throttle_grant (
     resource_group VARCHAR(100) NOT NULL,
-    window_start   BIGINT       NOT NULL,  -- epoch millis of the window's start (database clock)
-    used           INTEGER      NOT NULL,
-    PRIMARY KEY (resource_group, window_start)
+    granted_at     BIGINT       NOT NULL   -- epoch millis, database clock
 );
+CREATE INDEX throttle_grant_group_time ON throttle_grant (resource_group, granted_at);

@@ -81,7 +81,33 @@ final class Cluster implements AutoCloseable {
         // 10 connections per node instead of 20, and idle ones given back
         "--spring.datasource.hikari.maximum-pool-size=10",
         "--spring.datasource.hikari.minimum-idle=2",
-        "--logging.level.rescue=DEBUG");
+        "--logging.level.rescue=DEBUG",
+        // the fault suite runs with a breaker and a throttle on demo (issue 8): a circuit that
+        // opens only when every call of a window fails (the poison scenario), a limit above the
+        // suite's rate
+        "--taskqueue.groups.demo.circuit-breaker.enabled=true",
+        "--taskqueue.groups.demo.circuit-breaker.failure-rate-threshold=100",
+        "--taskqueue.groups.demo.circuit-breaker.minimum-calls=20",
+        "--taskqueue.groups.demo.circuit-breaker.window=20",
+        "--taskqueue.groups.demo.circuit-breaker.open-for=1s",
+        "--taskqueue.groups.demo.circuit-breaker.half-open-calls=10",
+        "--taskqueue.groups.demo.throttle.max-requests=2000",
+        "--taskqueue.groups.demo.throttle.period=1s",
+        // GroupsAcrossNodesIT: a breaker, a cluster-wide throttle and a group to pause
+        "--taskqueue.groups.guarded.concurrency=4",
+        "--taskqueue.groups.guarded.circuit-breaker.enabled=true",
+        "--taskqueue.groups.guarded.circuit-breaker.minimum-calls=4",
+        "--taskqueue.groups.guarded.circuit-breaker.window=8",
+        "--taskqueue.groups.guarded.circuit-breaker.open-for=5s",
+        "--taskqueue.groups.guarded.circuit-breaker.half-open-calls=2",
+        "--taskqueue.groups.guarded.retry.max-attempts=20",
+        "--taskqueue.groups.guarded.retry.initial-delay=200ms",
+        "--taskqueue.groups.guarded.retry.max-delay=1s",
+        "--taskqueue.groups.throttled.concurrency=4",
+        "--taskqueue.groups.throttled.throttle.max-requests=10",
+        "--taskqueue.groups.throttled.throttle.period=1s",
+        "--taskqueue.groups.throttled.throttle.scope=cluster",
+        "--taskqueue.groups.pausable.concurrency=2");
   }
 
   /** Drops and creates nothing but the schema name; starts broker and the three nodes. */
