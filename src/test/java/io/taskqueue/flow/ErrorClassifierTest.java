@@ -150,6 +150,17 @@ class ErrorClassifierTest {
   }
 
   @Test
+  void theStartUpFailureAnalysisNamesThePropertyAndTheFix() {
+    ErrorClassConfigurationException error =
+        new ErrorClassConfigurationException(
+            "taskqueue.groups.g.errors.transient[0]: no exception class 'x.Y' on the classpath");
+    var analysis = new ErrorClassFailureAnalyzer().analyze(new IllegalStateException(error));
+
+    assertThat(analysis.getDescription()).startsWith("taskqueue.groups.g.errors.transient[0]");
+    assertThat(analysis.getAction()).contains("fully qualified exception class names");
+  }
+
+  @Test
   void aClassThatIsNoExceptionFailsStartUp() {
     assertThatThrownBy(
             () -> classifier(Map.of("taskqueue.groups.g.errors.database[0]", "java.lang.String")))
