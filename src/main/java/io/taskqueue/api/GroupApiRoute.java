@@ -200,6 +200,7 @@ public class GroupApiRoute extends RouteBuilder {
     retryView.put("maxDelay", retry.getMaxDelay().toString());
     retryView.put("jitter", retry.getJitter());
     retryView.put("retryBusiness", retry.isRetryBusiness());
+    retryView.put("databaseDelay", retry.getDatabaseDelay().toString());
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("concurrency", settings.getConcurrency());
     view.put("consumers", settings.effectiveConcurrency());

@@ -317,6 +317,38 @@ public class TaskQueueProperties {
     public void setHandlerTimeout(Duration handlerTimeout) {
       this.handlerTimeout = handlerTimeout;
     }
+
+    /**
+     * Which exceptions of this type's handler are which error class: {@code errors.<class>} is a
+     * list of fully qualified exception class names (classes: {@code validation}, {@code
+     * transient}, {@code database}, {@code business}, {@code system}); a listed class matches its
+     * subclasses too. Wins over the group's {@code errors} and the built-in classification.
+     */
+    private Map<String, List<String>> errors = new LinkedHashMap<>();
+
+    /**
+     * What a business failure of this type does: {@code retry}, {@code dead-letter} or {@code
+     * complete} (the task ends completed with the result {@code {"error": "...", "errorClass":
+     * "business"}}). Unset: the group's {@code retry.retry-business} ({@code true}: retry, else
+     * dead-letter).
+     */
+    private io.taskqueue.task.BusinessPolicy business;
+
+    public Map<String, List<String>> getErrors() {
+      return errors;
+    }
+
+    public void setErrors(Map<String, List<String>> errors) {
+      this.errors = errors;
+    }
+
+    public io.taskqueue.task.BusinessPolicy getBusiness() {
+      return business;
+    }
+
+    public void setBusiness(io.taskqueue.task.BusinessPolicy business) {
+      this.business = business;
+    }
   }
 
   /** Graceful shutdown: what happens to running handlers when the application stops. */

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.component.sql.SqlConstants;
 import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
@@ -47,7 +48,14 @@ public class Completions {
 
   private static final int MAX_BATCH = 1000;
 
-  private record Completion(Attempt attempt, String result, int tries) {}
+  /**
+   * A result to write; {@code failure} is set only for a failure that completes the task (a
+   * business failure of a type whose policy is {@code complete}).
+   */
+  private record Completion(Attempt attempt, String result, Failed failure, int tries) {}
+
+  /** The error a completing failure leaves on the task and its history row. */
+  private record Failed(String error, String errorClass, String reason) {}
 
   private final CamelContext camel;
   private final FlowSupport flow;
@@ -82,14 +90,35 @@ public class Completions {
     Attempt attempt = RunningAttempts.of(exchange);
     String result = exchange.getIn().getHeader(TaskConstants.RESULT, String.class);
     exchange.setProperty(HANDED_OVER, true);
-    submit(new Completion(attempt, result, 0));
+    submit(new Completion(attempt, result, null, 0));
+  }
+
+  /**
+   * Hands a failed attempt that completes its task to the writer ({@code running -> completed},
+   * fenced, like a success): its result ({@code TaskResult}, the error result), its error ({@code
+   * TaskError}, {@code TaskErrorClass}) and the history's reason ({@code TaskReason}) as the
+   * failure route left them. The attempt ends once it is written.
+   */
+  public void submitFailure(Exchange exchange) {
+    Attempt attempt = RunningAttempts.of(exchange);
+    Message in = exchange.getIn();
+    exchange.setProperty(HANDED_OVER, true);
+    submit(
+        new Completion(
+            attempt,
+            in.getHeader(TaskConstants.RESULT, String.class),
+            new Failed(
+                in.getHeader(TaskConstants.ERROR, String.class),
+                in.getHeader(TaskConstants.ERROR_CLASS, String.class),
+                in.getHeader(TaskConstants.REASON, String.class)),
+            0));
   }
 
   /**
    * Hands a succeeded attempt's result (JSON text) to the writer; the attempt ends once written.
    */
   public void submit(Attempt attempt, String result) {
-    submit(new Completion(attempt, result, 0));
+    submit(new Completion(attempt, result, null, 0));
   }
 
   private void submit(Completion completion) {
@@ -111,10 +140,15 @@ public class Completions {
     StateWrite.COMPLETE.transition().process(exchange);
     List<Map<String, Object>> rows = new ArrayList<>(batch.size());
     for (Completion c : batch) {
-      Map<String, Object> row = new HashMap<>(4);
+      Map<String, Object> row = new HashMap<>(8);
       row.put(TaskConstants.ID, c.attempt().id());
       row.put(TaskConstants.FENCE, c.attempt().fence());
       row.put(TaskConstants.RESULT, c.result());
+      // null for a success: the task keeps its last error, and the history row has no reason
+      Failed failed = c.failure();
+      row.put(TaskConstants.ERROR, failed == null ? null : failed.error());
+      row.put(TaskConstants.ERROR_CLASS, failed == null ? null : failed.errorClass());
+      row.put(TaskConstants.REASON, failed == null ? null : failed.reason());
       rows.add(row);
     }
     exchange.getIn().setBody(rows);
@@ -186,7 +220,10 @@ public class Completions {
         FailureText.describe(error),
         delay);
     retries.schedule(
-        () -> submit(new Completion(attempt, completion.result(), completion.tries() + 1)),
+        () ->
+            submit(
+                new Completion(
+                    attempt, completion.result(), completion.failure(), completion.tries() + 1)),
         delay,
         TimeUnit.MILLISECONDS);
   }

@@ -1,9 +1,12 @@
 package io.taskqueue.flow;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskqueue.group.GroupSettings;
 import io.taskqueue.group.ResourceGroups;
 import io.taskqueue.store.StateWrite;
 import io.taskqueue.store.StateWrites;
+import io.taskqueue.task.BusinessPolicy;
 import io.taskqueue.task.FailureText;
 import io.taskqueue.task.HandlerTimeoutException;
 import io.taskqueue.task.TaskConstants;
@@ -40,6 +43,8 @@ public class FailureRoute extends RouteBuilder {
   private final FaultInjection faults;
   private final Failures failures;
   private final Alerts alerts;
+  private final ErrorClassifier classifier;
+  private final Completions completions;
 
   public FailureRoute(
       ResourceGroups groups,
@@ -47,8 +52,12 @@ public class FailureRoute extends RouteBuilder {
       StateWrites writes,
       FaultInjection faults,
       Failures failures,
-      Alerts alerts) {
+      Alerts alerts,
+      ErrorClassifier classifier,
+      Completions completions) {
     this.alerts = alerts;
+    this.classifier = classifier;
+    this.completions = completions;
     this.writes = writes;
     this.faults = faults;
     this.failures = failures;
@@ -59,11 +68,18 @@ public class FailureRoute extends RouteBuilder {
   @Override
   public void configure() {
     // decided on the handler's thread, written in a batch with the other failures of the moment
-    // (Failures), then, after the commit, the retry's message or the dead letter's notice
+    // (Failures), then, after the commit, the retry's message or the dead letter's notice. A
+    // business failure whose type's policy is `complete` is no failure of the task: it is
+    // completed with its error as the result, by the fenced complete write (Completions)
     from(Endpoints.TASK_FAILURE)
         .routeId("task-failure")
         .process(this::decide)
+        .choice()
+        .when(exchangeProperty(COMPLETES).isEqualTo(true))
+        .process(completions::submitFailure)
+        .otherwise()
         .process(failures::write)
+        .end()
         .choice()
         .when(exchangeProperty(Failures.REQUEUED).isEqualTo(true))
         .to(Endpoints.RETRY_PUBLISH)
@@ -143,31 +159,56 @@ public class FailureRoute extends RouteBuilder {
                 + "?disableReplyTo=true&jmsMessageType=Text");
   }
 
-  /** Sets the error, the reason and whether (and when) to retry. */
+  /**
+   * Exchange property: the failure completes the task ({@code running -> completed} with an error
+   * result) instead of failing it: a business failure of a type whose policy is {@code complete}.
+   */
+  static final String COMPLETES = "TaskqueueFailureCompletes";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Sets the error, its class, the reason and what follows: a retry (and when), a dead letter, or
+   * (a business failure of a type whose policy is {@code complete}) a completion with an error
+   * result.
+   */
   void decide(Exchange exchange) {
     Message in = exchange.getIn();
     Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-    TaskFailureKind kind = TaskFailureKind.of(error);
     // the attempt as the worker acquired it; the Task* headers are the statements' parameters
     TaskItem task = TaskItem.of(exchange);
+    TaskFailureKind kind = classifier.classify(task.group(), task.type(), error);
     GroupSettings.Retry retry = groups.settings(task.group()).getRetry();
     int attempt = task.attempt();
     int maxAttempts = task.maxAttempts();
-    boolean retryable =
-        kind.retriedByDefault() || (kind == TaskFailureKind.BUSINESS && retry.isRetryBusiness());
+    BusinessPolicy business =
+        kind == TaskFailureKind.BUSINESS
+            ? classifier.businessPolicy(task.group(), task.type())
+            : null;
+    boolean completes = business == BusinessPolicy.COMPLETE;
+    boolean retryable = kind.retriedByDefault() || business == BusinessPolicy.RETRY;
     boolean willRetry = retryable && attempt < maxAttempts;
 
     String message = FailureText.describe(error);
     String what =
         error instanceof HandlerTimeoutException timeout
             ? "timeout of attempt " + attempt + " after " + timeout.timeout()
-            : kind.name().toLowerCase() + " failure of attempt " + attempt;
+            : kind.wireName() + " failure of attempt " + attempt;
     flow.stamp(exchange);
-    in.setHeader(TaskConstants.ERROR_KIND, kind.name().toLowerCase());
+    in.setHeader(TaskConstants.ERROR_KIND, kind.wireName());
+    in.setHeader(TaskConstants.ERROR_CLASS, kind.wireName());
     in.setHeader(TaskConstants.ERROR, message);
     in.setHeader(TaskConstants.RETRY, willRetry);
-    if (willRetry) {
-      long delay = retry.delayMillisAfter(attempt, ThreadLocalRandom.current().nextDouble());
+    if (completes) {
+      exchange.setProperty(COMPLETES, true);
+      in.setHeader(TaskConstants.RESULT, errorResult(message, kind));
+      in.setHeader(
+          TaskConstants.REASON, what + ", completed with an error result (business: complete)");
+    } else if (willRetry) {
+      long delay =
+          kind == TaskFailureKind.DATABASE
+              ? retry.databaseDelayMillisAfter(attempt, ThreadLocalRandom.current().nextDouble())
+              : retry.delayMillisAfter(attempt, ThreadLocalRandom.current().nextDouble());
       in.setHeader(TaskConstants.RUN_AT, Timestamp.from(flow.now().plusMillis(delay)));
       in.setHeader(TaskConstants.REASON, what + ", retry in " + delay + " ms");
     } else {
@@ -175,34 +216,46 @@ public class FailureRoute extends RouteBuilder {
           TaskConstants.REASON,
           what + (retryable ? ", out of attempts (" + maxAttempts + ")" : ", not retried"));
     }
-    logOnce(task, in, kind, error, message);
     alerts.failed(task.group());
     if (kind == TaskFailureKind.SYSTEM) {
-      alerts.systemError(task.group(), task.type(), message);
+      systemFailure(task, message, in.getHeader(TaskConstants.REASON, String.class), error);
+    } else {
+      logOnce(task, in, message);
     }
   }
 
+  /** The result of a task a business failure completed: {@code {"error": .., "errorClass": ..}}. */
+  static String errorResult(String message, TaskFailureKind kind) {
+    ObjectNode result = JSON.createObjectNode();
+    result.put("error", message);
+    result.put("errorClass", kind.wireName());
+    return result.toString();
+  }
+
   /**
-   * The one log line of a handler failure: expected kinds (transient, validation, business) at WARN
-   * without a stack trace, unclassified (system) errors at ERROR with theirs. The text is sanitised
-   * (no line breaks or control characters from the handler reach the log).
+   * The one log line of an expected handler failure (transient, database, validation, business): at
+   * WARN without a stack trace. The text is sanitised (no line breaks or control characters from
+   * the handler reach the log).
    */
-  private static void logOnce(
-      TaskItem task, Message in, TaskFailureKind kind, Throwable error, String message) {
-    String id = task.id();
-    String type = task.type();
+  private static void logOnce(TaskItem task, Message in, String message) {
     String reason = in.getHeader(TaskConstants.REASON, String.class);
-    if (kind == TaskFailureKind.SYSTEM) {
-      LOG.error(
-          "Task {} ({}) failed with an unclassified error: {} [{}]",
-          id,
-          type,
-          message,
-          reason,
-          error);
-    } else {
-      LOG.warn("Task {} ({}) failed: {} [{}]", id, type, message, reason);
-    }
+    LOG.warn("Task {} ({}) failed: {} [{}]", task.id(), task.type(), message, reason);
+  }
+
+  /**
+   * The one place a system failure (an unclassified error) is reported, after it was decided
+   * (retried with backoff, or dead-lettered when out of attempts): logged once at ERROR with its
+   * stack trace, and raised as {@code alert.system-error} (once per quiet period and group).
+   */
+  private void systemFailure(TaskItem task, String message, String reason, Throwable error) {
+    alerts.systemError(task.group(), task.type(), message);
+    LOG.error(
+        "Task {} ({}) failed with an unclassified error: {} [{}]",
+        task.id(),
+        task.type(),
+        message,
+        reason,
+        error);
   }
 
   /** The notice on {@code taskqueue.dlq.<group>} for a dead-lettered task (also the rescue's). */
@@ -214,6 +267,7 @@ public class FailureRoute extends RouteBuilder {
     body.put("group", in.getHeader(TaskConstants.GROUP));
     body.put("attempts", in.getHeader(TaskConstants.ATTEMPT));
     body.put("errorKind", in.getHeader(TaskConstants.ERROR_KIND));
+    body.put("errorClass", in.getHeader(TaskConstants.ERROR_CLASS));
     body.put("error", in.getHeader(TaskConstants.ERROR));
     return body;
   }

@@ -19,7 +19,6 @@ import io.taskqueue.store.StateWrites;
 import io.taskqueue.store.StoreDialect;
 import io.taskqueue.task.FailureText;
 import io.taskqueue.task.TaskConstants;
-import io.taskqueue.task.TaskFailureKind;
 import io.taskqueue.task.TaskItem;
 import io.taskqueue.task.TaskStatus;
 import java.sql.SQLException;
@@ -105,6 +104,7 @@ public class WorkerRoute extends RouteBuilder {
   private final GroupControl control;
   private final GroupCircuits circuits;
   private final Throttles throttles;
+  private final ErrorClassifier classifier;
   private final StoreDialect storeDialect;
   private final Map<String, GroupWorkers> workers = new ConcurrentHashMap<>();
   private final Set<String> typesWarnedAbout = ConcurrentHashMap.newKeySet();
@@ -119,7 +119,9 @@ public class WorkerRoute extends RouteBuilder {
       StateWrites writes,
       GroupControl control,
       GroupCircuits circuits,
-      Throttles throttles) {
+      Throttles throttles,
+      ErrorClassifier classifier) {
+    this.classifier = classifier;
     this.writes = writes;
     this.control = control;
     this.circuits = circuits;
@@ -135,7 +137,7 @@ public class WorkerRoute extends RouteBuilder {
 
   @Override
   public void configure() {
-    circuits.countFailuresWhen(WorkerRoute::countsAgainstCircuit);
+    circuits.countFailuresWhen(this::countsAgainstCircuit);
     for (String group : groups.names()) {
       GroupSettings settings = groups.settings(group);
       GroupWorkers groupWorkers =
@@ -328,6 +330,7 @@ public class WorkerRoute extends RouteBuilder {
     from(Endpoints.runHandler(group) + "-guarded")
         .routeId("run-handler-" + group + "-guarded")
         .errorHandler(noErrorHandler())
+        .process(e -> CALLING_TYPE.set(e.getIn().getHeader(TaskConstants.TYPE, String.class)))
         .circuitBreaker()
         .resilience4jConfiguration()
         .circuitBreaker(GroupCircuits.beanName(group))
@@ -388,15 +391,22 @@ public class WorkerRoute extends RouteBuilder {
                 + until);
   }
 
-  /** Whether a handler failure counts against its group's circuit. */
-  static boolean countsAgainstCircuit(Throwable error) {
+  /**
+   * Whether a handler failure counts against its group's circuit: its error class (the group's and
+   * the type's mapping) is transient, database or system. The type is the one of the call the
+   * breaker records, run on this thread.
+   */
+  boolean countsAgainstCircuit(String group, Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof NoHandlerException || t instanceof AttemptReleasedException) {
         return false;
       }
     }
-    return TaskFailureKind.of(error).countsAgainstCircuit();
+    return classifier.classify(group, CALLING_TYPE.get(), error).countsAgainstCircuit();
   }
+
+  /** The task type of the handler call on this thread (read by the breaker's failure check). */
+  private static final ThreadLocal<String> CALLING_TYPE = new ThreadLocal<>();
 
   /**
    * Splits a received batch: messages this node cannot run now go back on the queue (it is shutting

@@ -9,8 +9,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
@@ -39,7 +39,7 @@ public class GroupCircuits {
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
   private final Map<String, View> local = new ConcurrentHashMap<>();
   private final Map<String, View> cluster = new ConcurrentHashMap<>();
-  private volatile Predicate<Throwable> counts = t -> true;
+  private volatile BiPredicate<String, Throwable> counts = (group, t) -> true;
   private volatile Consumer<Change> listener = c -> {};
   private volatile Supplier<Instant> clock = Instant::now;
 
@@ -65,7 +65,7 @@ public class GroupCircuits {
             .permittedNumberOfCallsInHalfOpenState(Math.max(1, settings.getHalfOpenCalls()))
             // the receivers make no calls while the circuit is open: time alone must half-open it
             .automaticTransitionFromOpenToHalfOpenEnabled(true)
-            .recordException(t -> counts.test(t))
+            .recordException(t -> counts.test(group, t))
             .build();
     CircuitBreaker breaker = CircuitBreaker.of("taskqueue-" + group, config);
     breaker
@@ -98,8 +98,11 @@ public class GroupCircuits {
     return Optional.ofNullable(breakers.get(group));
   }
 
-  /** Which handler failures count against a circuit (the others are recorded as successes). */
-  public void countFailuresWhen(Predicate<Throwable> predicate) {
+  /**
+   * Which handler failures (of a group) count against its circuit; the others are recorded as
+   * successful calls.
+   */
+  public void countFailuresWhen(BiPredicate<String, Throwable> predicate) {
     this.counts = predicate;
   }
 

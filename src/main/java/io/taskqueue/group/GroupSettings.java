@@ -166,6 +166,23 @@ public class GroupSettings {
   private Retry retry = new Retry();
 
   /**
+   * Which exceptions of this group's handlers are which error class: {@code errors.<class>} is a
+   * list of fully qualified exception class names ({@code validation}, {@code transient}, {@code
+   * database}, {@code business}, {@code system}); a listed class matches its subclasses too, and
+   * every exception of the cause chain is looked at. Wins over the built-in classification; a
+   * type's {@code taskqueue.types[<type>].errors} wins over it.
+   */
+  private java.util.Map<String, java.util.List<String>> errors = new java.util.LinkedHashMap<>();
+
+  public java.util.Map<String, java.util.List<String>> getErrors() {
+    return errors;
+  }
+
+  public void setErrors(java.util.Map<String, java.util.List<String>> errors) {
+    this.errors = errors;
+  }
+
+  /**
    * How long a handler of this group may run (a type's {@code
    * taskqueue.types.<type>.handler-timeout} wins); past it the attempt fails as transient with
    * reason {@code timeout}.
@@ -349,8 +366,40 @@ public class GroupSettings {
     /** Random spread of each delay, as a fraction: 0.2 means plus or minus 20%. */
     private double jitter = 0.2;
 
-    /** Whether business failures ({@code BusinessTaskException}) are retried too. */
+    /**
+     * Whether business failures ({@code BusinessTaskException}) are retried too; a type's {@code
+     * taskqueue.types[<type>].business} policy wins.
+     */
     private boolean retryBusiness = false;
+
+    /**
+     * Delay before the attempt after a database failure (an SQL error from the handler's own
+     * database): it replaces {@code initial-delay} for those, grows by {@code multiplier} the same
+     * way, is capped by the larger of {@code max-delay} and itself, and is never shorter than
+     * itself, jitter included.
+     */
+    private Duration databaseDelay = Duration.ofSeconds(30);
+
+    public Duration getDatabaseDelay() {
+      return databaseDelay;
+    }
+
+    public void setDatabaseDelay(Duration databaseDelay) {
+      this.databaseDelay = databaseDelay;
+    }
+
+    /**
+     * The delay before attempt {@code failedAttempt + 1} after a database failure, jitter included:
+     * {@code databaseDelay * multiplier^(n-1)}, capped by {@code max(maxDelay, databaseDelay)},
+     * jittered, and at least {@code databaseDelay}.
+     */
+    public long databaseDelayMillisAfter(int failedAttempt, double random) {
+      long floor = Math.max(0, databaseDelay.toMillis());
+      double base = floor * Math.pow(multiplier, Math.max(0, failedAttempt - 1));
+      double capped = Math.min(base, Math.max(maxDelay.toMillis(), floor));
+      double spread = 1 + jitter * (2 * random - 1);
+      return Math.max(floor, Math.round(capped * spread));
+    }
 
     public int getMaxAttempts() {
       return maxAttempts;

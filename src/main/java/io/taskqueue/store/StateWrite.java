@@ -3,6 +3,7 @@ package io.taskqueue.store;
 import static io.taskqueue.task.TaskConstants.ATTEMPT;
 import static io.taskqueue.task.TaskConstants.CUTOFF;
 import static io.taskqueue.task.TaskConstants.ERROR;
+import static io.taskqueue.task.TaskConstants.ERROR_CLASS;
 import static io.taskqueue.task.TaskConstants.FENCE;
 import static io.taskqueue.task.TaskConstants.FROM_STATUS;
 import static io.taskqueue.task.TaskConstants.GROUP;
@@ -98,6 +99,10 @@ public enum StateWrite {
       TO_STATUS,
       FENCE,
       RESULT,
+      // all three null for a success; set when a business failure completes (policy complete)
+      ERROR,
+      ERROR_CLASS,
+      REASON,
       NODE,
       NOW),
 
@@ -112,6 +117,7 @@ public enum StateWrite {
       TO_STATUS,
       FENCE,
       ERROR,
+      ERROR_CLASS,
       NODE,
       REASON,
       NOW),

@@ -22,7 +22,7 @@ public class TaskReader {
 
   static final String TASK_COLUMNS =
       "id, type, resource_group, status, priority, attempts, max_attempts, payload, result,"
-          + " last_error, run_at, idempotency_key, created_at, updated_at";
+          + " last_error, error_class, run_at, idempotency_key, created_at, updated_at";
 
   private final JdbcTemplate jdbc;
 
@@ -72,7 +72,7 @@ public class TaskReader {
   /** The task's transitions, oldest first. */
   public List<Map<String, Object>> history(UUID id) {
     return jdbc.query(
-        "SELECT from_status, to_status, changed_at, node, reason FROM task_history"
+        "SELECT from_status, to_status, changed_at, node, reason, error_class FROM task_history"
             + " WHERE task_id = ? ORDER BY id",
         (rs, n) -> {
           Map<String, Object> row = new LinkedHashMap<>();
@@ -81,6 +81,7 @@ public class TaskReader {
           row.put("at", iso(rs, "changed_at"));
           row.put("node", rs.getString("node"));
           row.put("reason", rs.getString("reason"));
+          row.put("errorClass", rs.getString("error_class"));
           return row;
         },
         id);
@@ -99,6 +100,7 @@ public class TaskReader {
     task.put("payload", RawJson.of(rs.getString("payload")));
     task.put("result", RawJson.of(rs.getString("result")));
     task.put("error", rs.getString("last_error"));
+    task.put("errorClass", rs.getString("error_class"));
     task.put("runAt", iso(rs, "run_at"));
     task.put("idempotencyKey", rs.getString("idempotency_key"));
     task.put("createdAt", iso(rs, "created_at"));

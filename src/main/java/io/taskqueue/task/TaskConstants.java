@@ -46,6 +46,13 @@ public final class TaskConstants {
   public static final String TO_STATUS = "TaskToStatus";
   public static final String ERROR = "TaskError";
   public static final String ERROR_KIND = "TaskErrorKind";
+
+  /**
+   * The failure's error class ({@code validation}, {@code transient}, {@code database}, {@code
+   * business}, {@code system}): the {@code error_class} the fail (and a business complete) writes.
+   */
+  public static final String ERROR_CLASS = "TaskErrorClass";
+
   public static final String RETRY = "TaskRetry";
 
   /** The name of a lifecycle event sent to the {@code taskqueue.events} topic. */

@@ -87,6 +87,7 @@ class FailuresTest extends TaskQueueTestSupport {
     headers.put(TaskConstants.ID, id);
     headers.put(TaskConstants.FENCE, fence);
     headers.put(TaskConstants.ERROR, "boom " + id);
+    headers.put(TaskConstants.ERROR_CLASS, "transient");
     headers.put(TaskConstants.NODE, "failures-test");
     headers.put(TaskConstants.REASON, retry ? "retry in 1 h" : "not retried");
     headers.put(TaskConstants.NOW, now);

@@ -247,7 +247,7 @@ class StateWriteTableTest {
     assertThat(writes.uri(StateWrite.CANCEL))
         .isEqualTo("sql:classpath:sql/cancel.sql?parametersCount=6");
     assertThat(writes.uri(StateWrite.COMPLETE, "batch=true"))
-        .isEqualTo("sql:classpath:sql/complete.sql?batch=true&parametersCount=7");
+        .isEqualTo("sql:classpath:sql/complete.sql?batch=true&parametersCount=10");
     // an IN list varies in length: no count
 
     assertThat(writes.uri(StateWrite.ACQUIRE, "outputType=SelectOne"))

@@ -12,6 +12,13 @@ public class Task {
   public Object payload;
   public Object result;
   public String error;
+
+  /**
+   * The class of the latest handler failure: validation, transient, database, business or system
+   * (kept like {@code error}); null when the task never failed.
+   */
+  public String errorClass;
+
   public String runAt;
   public String idempotencyKey;
   public String createdAt;
