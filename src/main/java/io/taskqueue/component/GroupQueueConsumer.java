@@ -157,6 +157,11 @@ public class GroupQueueConsumer extends DefaultConsumer {
       if (first == null) {
         return;
       }
+      if (slots != null && slots.heldBack()) {
+        // paused or circuit opened while this receiver waited: the message goes back untouched
+        session.rollback();
+        return;
+      }
       List<Delivery> batch = new ArrayList<>();
       batch.add(delivery(first));
       while (batch.size() < endpoint.getMaxBatch()) {

@@ -14,6 +14,14 @@ public interface ReceiveSlots {
    */
   int take(int max, long waitMillis) throws InterruptedException;
 
+  /**
+   * Whether the group takes no work now (paused, or its circuit open): a message received while it
+   * turned so goes back to the broker undelivered.
+   */
+  default boolean heldBack() {
+    return false;
+  }
+
   /** Returns slots taken but not used. */
   void giveBack(int slots);
 }

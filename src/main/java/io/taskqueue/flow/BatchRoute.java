@@ -141,6 +141,14 @@ public class BatchRoute extends RouteBuilder {
         .tags("group", group, "type", type)
         .register(meters)
         .record(batch.size());
+    if (!workers.permitBatch(group)) {
+      // the group's circuit is open (or its half-open probes are taken): back to pending, the
+      // attempts not spent, to run when it lets calls through
+      batch.forEach(workers::postpone);
+      return;
+    }
+    long started = System.nanoTime();
+    Throwable callFailure = null;
     Timer.Sample sample = Timer.start(meters);
     List<Object> results;
     try {
@@ -150,9 +158,11 @@ public class BatchRoute extends RouteBuilder {
       results = dispatcher.await(run, type, timeout);
     } catch (CancellationException cancelled) {
       // a shutdown released the batch's attempts while it ran: nothing of it is written
+      workers.batchCalled(group, type, System.nanoTime() - started, null);
       batch.forEach(attempts::end);
       return;
     } catch (Exception e) {
+      callFailure = e;
       List<Object> failed = new ArrayList<>(batch.size());
       batch.forEach(a -> failed.add(e));
       results = failed;
@@ -167,6 +177,16 @@ public class BatchRoute extends RouteBuilder {
               .tags("group", group, "type", type)
               .register(meters));
     }
+    if (callFailure == null) {
+      // one call of the group's circuit: failed when an item failed the way a downstream fails
+      callFailure =
+          results.stream()
+              .filter(r -> r instanceof Throwable t && workers.countsAgainstCircuit(group, t))
+              .map(Throwable.class::cast)
+              .findFirst()
+              .orElse(null);
+    }
+    workers.batchCalled(group, type, System.nanoTime() - started, callFailure);
     int completed = 0;
     List<Attempt> failedAttempts = new ArrayList<>();
     List<Throwable> failures = new ArrayList<>();

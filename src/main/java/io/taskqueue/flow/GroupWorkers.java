@@ -84,6 +84,11 @@ public final class GroupWorkers implements ReceiveSlots, AutoCloseable {
   }
 
   @Override
+  public boolean heldBack() {
+    return holdBack.getAsBoolean();
+  }
+
+  @Override
   public int take(int max, long waitMillis) throws InterruptedException {
     if (holdBack.getAsBoolean()) {
       if (waitMillis > 0) {

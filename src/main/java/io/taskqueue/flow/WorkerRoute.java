@@ -405,6 +405,42 @@ public class WorkerRoute extends RouteBuilder {
     return classifier.classify(group, CALLING_TYPE.get(), error).countsAgainstCircuit();
   }
 
+  /**
+   * Whether the group's circuit lets a batch handler call through now (one call of the breaker for
+   * the whole batch); always without a breaker. A permitted call must be reported by {@link
+   * #batchCalled}.
+   */
+  boolean permitBatch(String group) {
+    return circuits.breaker(group).map(b -> b.tryAcquirePermission()).orElse(true);
+  }
+
+  /**
+   * Records a batch handler call with the group's breaker: a success, or {@code failure} (counted
+   * when its error class says something about the downstream).
+   */
+  void batchCalled(String group, String type, long nanos, Throwable failure) {
+    circuits
+        .breaker(group)
+        .ifPresent(
+            b -> {
+              CALLING_TYPE.set(type);
+              if (failure == null) {
+                b.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+              } else {
+                b.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, failure);
+              }
+            });
+  }
+
+  /** An acquired attempt the open circuit short-circuited: back to pending, then ended. */
+  void postpone(Attempt attempt) {
+    try {
+      producer().send(Endpoints.POSTPONE, exchangeFor(attempt));
+    } finally {
+      attempts.end(attempt);
+    }
+  }
+
   /** The task type of the handler call on this thread (read by the breaker's failure check). */
   private static final ThreadLocal<String> CALLING_TYPE = new ThreadLocal<>();
 

@@ -24,7 +24,8 @@ class GroupApiTest extends TaskQueueTestSupport {
     assertThat(response.statusCode()).isEqualTo(200);
     List<String> names = new ArrayList<>();
     json(response.body()).forEach(g -> names.add(g.get("name").asText()));
-    assertThat(names).containsExactlyInAnyOrder("default", "demo", "test", "guarded", "throttled");
+    assertThat(names)
+        .containsExactlyInAnyOrder("default", "demo", "test", "guarded", "throttled", "alerting");
 
     JsonNode byDefault = group("default");
     assertThat(byDefault.get("depth").asLong()).isEqualTo(5);

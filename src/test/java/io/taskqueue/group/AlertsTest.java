@@ -31,7 +31,7 @@ class AlertsTest extends TaskQueueTestSupport {
         // validation failures: dead-lettered at once
         ids.add(
             enqueue(
-                "{\"type\":\"demo.fail\",\"group\":\"test\",\"payload\":{\"kind\":\"validation\",\"i\":"
+                "{\"type\":\"demo.fail\",\"group\":\"alerting\",\"payload\":{\"kind\":\"validation\",\"i\":"
                     + i
                     + "}}"));
       }
@@ -39,7 +39,9 @@ class AlertsTest extends TaskQueueTestSupport {
         // an unclassified exception: a system failure, retried
         ids.add(
             enqueue(
-                "{\"type\":\"test.fail-system\",\"maxAttempts\":1,\"payload\":{\"i\":" + i + "}}"));
+                "{\"type\":\"test.fail-system\",\"group\":\"alerting\",\"maxAttempts\":1,\"payload\":{\"i\":"
+                    + i
+                    + "}}"));
       }
       await()
           .atMost(Duration.ofSeconds(30))
@@ -48,21 +50,25 @@ class AlertsTest extends TaskQueueTestSupport {
           .atMost(Duration.ofSeconds(15))
           .until(
               () ->
-                  !events.named("alert.error-rate", "test").isEmpty()
-                      && !events.named("alert.dead-letter-growth", "test").isEmpty()
-                      && !events.named("alert.system-error", "test").isEmpty());
-      JsonNode rate = events.named("alert.error-rate", "test").get(0);
+                  !events.named("alert.error-rate", "alerting").isEmpty()
+                      && !events.named("alert.dead-letter-growth", "alerting").isEmpty()
+                      && !events.named("alert.system-error", "alerting").isEmpty());
+      JsonNode rate = events.named("alert.error-rate", "alerting").get(0);
       assertThat(rate.get("failed").asLong()).isGreaterThanOrEqualTo(10);
       assertThat(rate.get("errorRate").asDouble()).isGreaterThanOrEqualTo(0.5);
       assertThat(
-              events.named("alert.dead-letter-growth", "test").get(0).get("deadLettered").asLong())
+              events
+                  .named("alert.dead-letter-growth", "alerting")
+                  .get(0)
+                  .get("deadLettered")
+                  .asLong())
           .isGreaterThanOrEqualTo(5);
-      JsonNode system = events.named("alert.system-error", "test").get(0);
+      JsonNode system = events.named("alert.system-error", "alerting").get(0);
       assertThat(system.get("type").asText()).isEqualTo("test.fail-system");
       // three system failures, one alert (quiet period 5 min); the checks ran many times
-      assertThat(events.named("alert.system-error", "test")).hasSize(1);
-      assertThat(events.named("alert.error-rate", "test")).hasSize(1);
-      assertThat(events.named("alert.dead-letter-growth", "test")).hasSize(1);
+      assertThat(events.named("alert.system-error", "alerting")).hasSize(1);
+      assertThat(events.named("alert.error-rate", "alerting")).hasSize(1);
+      assertThat(events.named("alert.dead-letter-growth", "alerting")).hasSize(1);
     }
   }
 }

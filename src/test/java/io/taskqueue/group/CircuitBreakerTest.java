@@ -97,4 +97,48 @@ class CircuitBreakerTest extends TaskQueueTestSupport {
       assertThat(opened.get("to").asText()).isEqualTo("OPEN");
     }
   }
+
+  /**
+   * The same breaker guards the group's batch handler calls: each batch is one call. Batches of 2
+   * {@code test.batch} tasks that fail as a whole for a few seconds open the circuit; no task is
+   * dead-lettered, and all complete once the handler recovers.
+   */
+  @Test
+  void failingBatchesOpenTheSameCircuitAndEveryTaskCompletes() throws Exception {
+    try (EventSubscriber events = new EventSubscriber(connectionFactory)) {
+      long failUntil = System.currentTimeMillis() + 4_000;
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        ids.add(
+            enqueue(
+                "{\"type\":\"test.batch\",\"group\":\"guarded\",\"payload\":{\"failBatchUntil\":"
+                    + failUntil
+                    + ",\"n\":"
+                    + i
+                    + "}}"));
+      }
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> !events.named("alert.circuit-opened", "guarded").isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> ids.stream().allMatch(id -> "completed".equals(status(id))));
+      for (String id : ids) {
+        List<String> history = transitions(id);
+        assertThat(history).doesNotContain("failed->dead_letter");
+        long failures = history.stream().filter("running->failed"::equals).count();
+        assertThat(row(id).get("attempts"))
+            .as("attempts of %s: %s", id, history)
+            .isEqualTo((int) failures + 1);
+      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  "CLOSED"
+                      .equals(
+                          json(get("/api/groups/guarded").body()).get("circuitState").asText()));
+    }
+  }
 }

@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
  *       payload's {@code failRun} is {@code n} (with the payload's {@code error} as message).
  *   <li>{@code test.batch}: a batch handler; records each batch's size, echoes each payload, and
  *       fails the item whose payload has {@code "fail": true} (that item only), or the whole batch
- *       when any payload has {@code "failBatch": true}.
+ *       when any payload has {@code "failBatch": true} or a {@code "failBatchUntil"} (epoch millis)
+ *       still ahead.
  * </ul>
  */
 @Component
@@ -51,7 +52,9 @@ public class TestHandlers extends RouteBuilder {
                 Map<?, ?> payload = (Map<?, ?>) payloads.get(i);
                 runs.computeIfAbsent(String.valueOf(ids.get(i)), k -> new AtomicInteger())
                     .incrementAndGet();
-                if (Boolean.TRUE.equals(payload.get("failBatch"))) {
+                if (Boolean.TRUE.equals(payload.get("failBatch"))
+                    || (payload.get("failBatchUntil") instanceof Number until
+                        && System.currentTimeMillis() < until.longValue())) {
                   throw new TransientTaskException("the whole batch fails");
                 }
                 results.add(
