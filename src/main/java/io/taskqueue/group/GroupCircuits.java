@@ -35,6 +35,9 @@ public class GroupCircuits {
   /** A state change of this node's breaker of {@code group}. */
   public record Change(String group, State from, State to, long failedCalls, Instant openUntil) {}
 
+  /** When a task refused by a half-open circuit (its probes taken) runs again, at most. */
+  private static final Duration HALF_OPEN_RETRY = Duration.ofSeconds(5);
+
   private final ResourceGroups groups;
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
   private final Map<String, View> local = new ConcurrentHashMap<>();
@@ -151,18 +154,20 @@ public class GroupCircuits {
    */
   public Instant retryAt(String group) {
     Instant now = clock.get();
-    Instant until = now.plusSeconds(1);
+    Instant until = null;
     for (View view : new View[] {local.get(group), cluster.get(group)}) {
-      if (view != null && view.until() != null && view.until().isAfter(until)) {
+      if (view != null
+          && view.until() != null
+          && view.until().isAfter(now)
+          && (until == null || view.until().isAfter(until))) {
         until = view.until();
       }
     }
-    if (until.equals(now.plusSeconds(1))) {
-      Duration openFor = groups.settings(group).getCircuitBreaker().getOpenFor();
-      until =
-          now.plus(openFor.compareTo(Duration.ofSeconds(5)) < 0 ? openFor : Duration.ofSeconds(5));
+    if (until != null) {
+      return until;
     }
-    return until;
+    Duration openFor = groups.settings(group).getCircuitBreaker().getOpenFor();
+    return now.plus(openFor.compareTo(HALF_OPEN_RETRY) < 0 ? openFor : HALF_OPEN_RETRY);
   }
 
   /**

@@ -85,6 +85,10 @@ class GroupsAcrossNodesIT {
                 + " ORDER BY h.changed_at");
     Instant first = ((Timestamp) completions.get(0).get("changed_at")).toInstant();
     Instant last = ((Timestamp) completions.get(49).get("changed_at")).toInstant();
+    FaultSuiteIT.log(
+        "cluster throttle: 50 completions spread over %d ms on %d nodes",
+        Duration.between(first, last).toMillis(),
+        completions.stream().map(r -> r.get("node")).distinct().count());
     assertThat(Duration.between(first, last))
         .as("50 calls at 10 a second in the whole cluster")
         .isGreaterThanOrEqualTo(Duration.ofSeconds(4));
@@ -131,6 +135,9 @@ class GroupsAcrossNodesIT {
             });
     Instant earliest = firstOpen.values().stream().min(Instant::compareTo).orElseThrow();
     Instant latest = firstOpen.values().stream().max(Instant::compareTo).orElseThrow();
+    FaultSuiteIT.log(
+        "circuit of guarded seen OPEN on all %d nodes within %d ms of the first",
+        firstOpen.size(), Duration.between(earliest, latest).toMillis());
     assertThat(Duration.between(earliest, latest))
         .as("every node holds back within seconds of the first: %s", firstOpen)
         .isLessThanOrEqualTo(Duration.ofSeconds(3));

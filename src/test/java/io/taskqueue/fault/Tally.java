@@ -23,8 +23,11 @@ import java.util.Set;
  *   <li>lost: accepted ids the API and the database do not know;
  *   <li>completedTwice: tasks with more than one {@code running -> completed} history row;
  *   <li>reruns: {@code -> running} transitions beyond the first that no recorded retry ({@code
- *       failed -> pending}, or a redrive {@code dead_letter -> pending}) explains, i.e. an attempt
- *       started again after a lease rescue;
+ *       failed -> pending}, a redrive {@code dead_letter -> pending}, or an attempt an open circuit
+ *       postponed before its handler ran) explains, i.e. an attempt started again after a lease
+ *       rescue;
+ *   <li>postponed: attempts an open circuit gave back ({@code running -> pending}, reason {@code
+ *       circuit of group ...}) before their handler ran;
  *   <li>stuck: tasks not in a final state (completed, dead_letter, cancelled) at the drain
  *       deadline;
  *   <li>overMax: tasks with more attempts than their maxAttempts.
@@ -57,7 +60,10 @@ record Tally(
           + "   AND h.to_status = 'running') AS runs,"
           + " (SELECT COUNT(*) FROM task_history h WHERE h.task_id = t.id"
           + "   AND h.from_status IN ('failed', 'dead_letter') AND h.to_status = 'pending')"
-          + "   AS retries"
+          + "   AS retries,"
+          + " (SELECT COUNT(*) FROM task_history h WHERE h.task_id = t.id"
+          + "   AND h.from_status = 'running' AND h.to_status = 'pending'"
+          + "   AND h.reason LIKE 'circuit of group %') AS postponed"
           + " FROM tasks t WHERE t.payload::jsonb ->> 'scn' = ?";
 
   static List<Map<String, Object>> rows(Cluster cluster, String tag) throws SQLException {
@@ -87,6 +93,7 @@ record Tally(
     Map<String, Map<String, Object>> byId = new HashMap<>();
     int completedTwice = 0;
     int reruns = 0;
+    int postponed = 0;
     int stuck = 0;
     int completed = 0;
     int deadLetter = 0;
@@ -99,7 +106,9 @@ record Tally(
       long runs = ((Number) row.get("runs")).longValue();
       long retries = ((Number) row.get("retries")).longValue();
       completedTwice += ((Number) row.get("completions")).longValue() > 1 ? 1 : 0;
-      reruns += (int) Math.max(0, runs - 1 - retries);
+      long postponedHere = ((Number) row.get("postponed")).longValue();
+      postponed += (int) postponedHere;
+      reruns += (int) Math.max(0, runs - 1 - retries - postponedHere);
       stuck += FINAL.contains(status) ? 0 : 1;
       completed += "completed".equals(status) ? 1 : 0;
       deadLetter += "dead_letter".equals(status) ? 1 : 0;
@@ -134,7 +143,9 @@ record Tally(
         overMax,
         maxAttempts,
         took,
-        note);
+        postponed == 0
+            ? note
+            : ((note == null || note.isEmpty() ? "" : note + " ") + "postponed=" + postponed));
   }
 
   /** The task ids of a scenario, for a closer look when an assertion fails. */
@@ -142,7 +153,8 @@ record Tally(
     List<String> ids = new ArrayList<>();
     for (Map<String, Object> row : rows(cluster, tag)) {
       long runs = ((Number) row.get("runs")).longValue();
-      long retries = ((Number) row.get("retries")).longValue();
+      long retries =
+          ((Number) row.get("retries")).longValue() + ((Number) row.get("postponed")).longValue();
       if (!FINAL.contains(row.get("status"))
           || ((Number) row.get("completions")).longValue() > 1
           || runs - 1 - retries > 0) {
