@@ -11,9 +11,12 @@ import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * The logic behind the ingress connectors of {@code connectors/*.camel.yaml}. The route templates
- * there only bind a source endpoint (and where rejects go) to these routes, so the built-in JMS and
- * file ingress and an integrator's SFTP folder or foreign queue run the same steps.
+ * The logic behind the ingress Kamelets of {@code connectors/*.kamelet.yaml} ({@code
+ * taskqueue-message-source}, {@code taskqueue-file-source}). Their templates only bind a source
+ * endpoint (and where rejects go) to these routes, so the built-in JMS and file ingress and an
+ * integrator's SFTP folder or foreign queue run the same steps. What an accepted input leaves on
+ * the exchange (header {@link #ENQUEUED}, and for a message the outcomes as body) is what the
+ * Kamelets pass to their sink.
  *
  * <ul>
  *   <li>{@code direct:ingress-message}: a message of task JSON (one task or an array, all or
@@ -37,10 +40,13 @@ public class IngressRoute extends RouteBuilder {
   /** Header of a rejected message: the JSON field at fault, when one is. */
   public static final String REJECT_FIELD = "TaskqueueRejectField";
 
-  /** Exchange property set by the message template: the endpoint rejected messages go to. */
+  /** Header of an accepted message or file: the number of tasks enqueued from it. */
+  public static final String ENQUEUED = "TaskqueueEnqueued";
+
+  /** Exchange property set by the message Kamelet: the endpoint rejected messages go to. */
   public static final String INVALID_URI = "TaskqueueInvalidUri";
 
-  /** Exchange property set by the file template: the endpoint {@code .reason} files go to. */
+  /** Exchange property set by the file Kamelet: the endpoint {@code .reason} files go to. */
   public static final String REASON_URI = "TaskqueueReasonUri";
 
   static final String ORIGINAL = "TaskqueueOriginalBody";
@@ -73,6 +79,8 @@ public class IngressRoute extends RouteBuilder {
         .setProperty(ORIGINAL, body())
         .process(this::checkMessageText)
         .to(Endpoints.ENQUEUE_BATCH)
+        // body: the [{id, status, group}] of the message's tasks
+        .setHeader(ENQUEUED, simple("${body.size()}", Integer.class))
         .doCatch(InvalidTaskException.class)
         .process(IngressRoute::rejectMessage)
         .log(
@@ -103,7 +111,8 @@ public class IngressRoute extends RouteBuilder {
         .setHeader(Exchange.FILE_NAME, simple("${exchangeProperty." + FILE_NAME + "}.reason"))
         .toD("${exchangeProperty." + REASON_URI + "}")
         .process(ndjson::rejectFile)
-        .end();
+        .end()
+        .process(e -> e.getIn().setHeader(ENQUEUED, ndjson.enqueued(e)));
 
     from(Endpoints.INGRESS_FILE_CONTENT)
         .routeId("ingress-file-content")

@@ -298,6 +298,11 @@ public class NdjsonIngress {
     }
   }
 
+  /** The number of tasks enqueued from the file so far. */
+  long enqueued(Exchange exchange) {
+    return report(exchange).enqueued;
+  }
+
   boolean hasRejects(Exchange exchange) {
     Report report = report(exchange);
     return report.rejected > 0 || report.error != null;
