@@ -81,6 +81,14 @@ public enum TaskFailureKind {
    *   <li>{@link TransientTaskException} (a handler timeout too), any {@link java.io.IOException}
    *       ({@code ConnectException}: connection refused), any {@link
    *       java.util.concurrent.TimeoutException}: transient
+   *   <li>an HTTP answer the handler's HTTP client refused (an exception that carries the status
+   *       code, Camel's {@code HttpResponseAware}: {@code HttpOperationFailedException} of
+   *       camel-http and the other Camel HTTP clients), by its status code: 5xx, 408 (request
+   *       timeout), 425 (too early) and 429 (too many requests) are transient; 401, 403 and 407
+   *       (the connector's credentials) and 3xx (a redirect not followed) are system; any other 4xx
+   *       is validation (the server refused the request the task's input made: sending it again
+   *       cannot help). A {@code taskqueue.types[<type>].errors} or group mapping of the exception
+   *       class still wins over this.
    *   <li>anything else: system
    * </ul>
    */
@@ -112,12 +120,27 @@ public enum TaskFailureKind {
     if (t instanceof java.sql.SQLException || isDataAccessException(t)) {
       return DATABASE;
     }
+    if (t instanceof org.apache.camel.spi.HttpResponseAware http
+        && http.getHttpResponseCode() > 0) {
+      return ofHttpStatus(http.getHttpResponseCode());
+    }
     if (t instanceof TransientTaskException
         || t instanceof java.io.IOException
         || t instanceof java.util.concurrent.TimeoutException) {
       return TRANSIENT;
     }
     return null;
+  }
+
+  /** The error class of an HTTP status code an HTTP client refused (see {@link #of}). */
+  public static TaskFailureKind ofHttpStatus(int status) {
+    if (status >= 500 || status == 408 || status == 425 || status == 429) {
+      return TRANSIENT;
+    }
+    if (status == 401 || status == 403 || status == 407 || status < 400) {
+      return SYSTEM;
+    }
+    return VALIDATION;
   }
 
   private static boolean isDataAccessException(Throwable t) {
