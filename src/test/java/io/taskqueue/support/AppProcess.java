@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged jar ({@code taskqueue.test.jar}) as a real child process: started from the project
- * base directory (so {@code routes/*.camel.yaml} load), on a free port, with its output in a log
- * file under {@code target/}.
+ * base directory (so {@code routes/*.camel.yaml} load) or a working directory of the test's own, on
+ * a free port, with its output in a log file under {@code target/}.
  */
 public final class AppProcess implements AutoCloseable {
 
@@ -51,7 +51,23 @@ public final class AppProcess implements AutoCloseable {
   public static AppProcess start(
       Path log, int port, List<String> jvmArgs, Map<String, String> env, List<String> args)
       throws IOException {
-    AppProcess app = launch(log, port, jvmArgs, env, args);
+    return start(baseDir(), log, port, jvmArgs, env, args);
+  }
+
+  /**
+   * Starts the jar like {@link #start(Path, int, List, Map, List)} in the working directory {@code
+   * workDir} (which then needs its own {@code routes/}, {@code connectors/} and, for components of
+   * its own, {@code lib/}), and waits until it answers healthy.
+   */
+  public static AppProcess start(
+      Path workDir,
+      Path log,
+      int port,
+      List<String> jvmArgs,
+      Map<String, String> env,
+      List<String> args)
+      throws IOException {
+    AppProcess app = launch(workDir, log, port, jvmArgs, env, args);
     try {
       app.awaitHealthy();
     } catch (RuntimeException | Error notHealthy) {
@@ -67,6 +83,18 @@ public final class AppProcess implements AutoCloseable {
    */
   public static AppProcess launch(
       Path log, int port, List<String> jvmArgs, Map<String, String> env, List<String> args)
+      throws IOException {
+    return launch(baseDir(), log, port, jvmArgs, env, args);
+  }
+
+  /** Starts the jar in the working directory {@code workDir} and returns at once. */
+  public static AppProcess launch(
+      Path workDir,
+      Path log,
+      int port,
+      List<String> jvmArgs,
+      Map<String, String> env,
+      List<String> args)
       throws IOException {
     Path jar = Path.of(System.getProperty("taskqueue.test.jar", "target/camel-taskqueue.jar"));
     if (!Files.isRegularFile(jar)) {
@@ -86,7 +114,7 @@ public final class AppProcess implements AutoCloseable {
     Files.createDirectories(log.getParent());
     ProcessBuilder builder =
         new ProcessBuilder(command)
-            .directory(baseDir().toFile())
+            .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
