@@ -54,7 +54,9 @@ class EnqueueBatchAndIdempotencyTest extends TaskQueueTestSupport {
 
   @Test
   void oneInvalidElementRejectsTheWholeBatchAndSendsNothing() {
-    long before = broker.groupMessagesAdded();
+    // what the enqueue published: a worker giving back a message of an earlier test meanwhile
+    // adds one to the group queues too, and is counted apart
+    long before = publishedByEnqueue();
     HttpResponse<String> badPriority =
         post(
             "/api/tasks/batch",
@@ -71,7 +73,7 @@ class EnqueueBatchAndIdempotencyTest extends TaskQueueTestSupport {
     assertThat(badGroup.statusCode()).isEqualTo(400);
     assertThat(json(badGroup.body()).get("field").asText()).isEqualTo("[1].group");
     assertThat(count("SELECT COUNT(*) FROM tasks")).isZero();
-    assertThat(broker.groupMessagesAdded()).isEqualTo(before);
+    assertThat(publishedByEnqueue()).isEqualTo(before);
   }
 
   @Test

@@ -39,10 +39,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * AMQP 1.0 to another broker: the partner is a second Artemis in this JVM (not the task queue's
  * own) that speaks only AMQP ({@code artemis-amqp-protocol}) on a free loopback port and refuses
  * connections without its user's password. The routes are the README's examples ({@code
- * connector-routes/amqp.camel.yaml}): a handler sending to {@code amqp:queue:partner.orders}, and
- * an ingress from {@code amqp:queue:partner.tasks} to {@code direct:enqueue}. The application gets
- * the connection only from {@code camel.component.amqp.host/port/username/password}; the test's
- * client is Qpid JMS, the AMQP 1.0 client camel-amqp uses.
+ * connectors/amqp.camel.yaml}): a handler sending to {@code amqp:queue:partner.orders}, and an
+ * ingress from {@code amqp:queue:partner.tasks} to {@code direct:enqueue}. The application gets the
+ * connection only from {@code camel.component.amqp.host/port/username/password}; the test's client
+ * is Qpid JMS, the AMQP 1.0 client camel-amqp uses.
  *
  * <p>Its own application context and schema (the port is only known at run time); the partner
  * broker stops after the context.
@@ -108,7 +108,7 @@ class AmqpConnectorTest extends TaskQueueTestSupport {
 
   @BeforeEach
   void routes() throws Exception {
-    ConnectorRoutes.loadOnce(camel, "amqp.camel.yaml", "ingress-partner-amqp");
+    YamlRoutes.loadOnce(camel, "connectors/amqp.camel.yaml", "ingress-partner-amqp");
   }
 
   @Test

@@ -38,9 +38,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Kafka through a real broker: a KRaft Kafka (spring-kafka-test's {@link EmbeddedKafkaKraftBroker},
  * the Kafka version Spring Boot manages) in this JVM on a free loopback port. The routes are the
- * README's examples ({@code connector-routes/kafka.camel.yaml}): a handler that publishes to a
- * topic, and the Kamelet catalog's {@code kafka-not-secured-source} bound to {@code
- * direct:enqueue}. The only setting is {@code camel.component.kafka.brokers}, as in production.
+ * README's examples ({@code connectors/kafka.camel.yaml}): a handler that publishes to a topic, and
+ * the Kamelet catalog's {@code kafka-not-secured-source} bound to {@code direct:enqueue}. The only
+ * setting is {@code camel.component.kafka.brokers}, as in production.
  *
  * <p>Its own application context and schema (the broker's address is only known at run time); the
  * broker stops after the context, so no consumer is left polling a broker that is gone.
@@ -91,7 +91,7 @@ class KafkaConnectorTest extends TaskQueueTestSupport {
 
   @BeforeEach
   void routes() throws Exception {
-    ConnectorRoutes.loadOnce(camel, "kafka.camel.yaml", "ingress-kafka-orders");
+    YamlRoutes.loadOnce(camel, "connectors/kafka.camel.yaml", "ingress-kafka-orders");
   }
 
   @Test

@@ -69,6 +69,20 @@ final class YamlRoutes implements AutoCloseable {
     routeIds = added;
   }
 
+  /**
+   * Loads the class path resource {@code file} once per application context (a test class with a
+   * context of its own, whose placeholders come from its own properties): nothing when the route
+   * {@code anyRouteId} of that file is there already. The routes stay until the context closes.
+   */
+  static void loadOnce(CamelContext camel, String file, String anyRouteId) throws Exception {
+    synchronized (camel) {
+      if (camel.getRoute(anyRouteId) == null) {
+        PluginHelper.getRoutesLoader(camel)
+            .loadRoutes(ResourceHelper.resolveMandatoryResource(camel, "classpath:" + file));
+      }
+    }
+  }
+
   private static Set<String> ids(CamelContext camel) {
     return camel.getRoutes().stream().map(Route::getRouteId).collect(Collectors.toSet());
   }
