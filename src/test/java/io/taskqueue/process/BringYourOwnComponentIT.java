@@ -220,7 +220,8 @@ class BringYourOwnComponentIT {
 
   /**
    * A fresh working directory under {@code target/byoc-it/}: the project's {@code connectors/} (the
-   * ingress routes the app expects), an empty {@code routes/}, and the data dir inside it.
+   * ingress Kamelets and their bindings the app expects), an empty {@code routes/}, and the data
+   * dir inside it.
    */
   private static Path workDir(String name) throws IOException {
     Path dir = AppProcess.baseDir().resolve("target/byoc-it/" + name + "-" + System.nanoTime());
@@ -229,7 +230,8 @@ class BringYourOwnComponentIT {
     Files.createDirectories(dir.resolve("connectors"));
     try (Stream<Path> files = Files.list(connectors)) {
       for (Path file : (Iterable<Path>) files::iterator) {
-        if (file.getFileName().toString().endsWith(".camel.yaml")) {
+        // the bindings (*.camel.yaml) and the Kamelets they bind (*.kamelet.yaml)
+        if (file.getFileName().toString().endsWith(".yaml")) {
           Files.copy(file, dir.resolve("connectors").resolve(file.getFileName()));
         }
       }
