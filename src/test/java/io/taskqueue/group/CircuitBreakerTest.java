@@ -74,18 +74,7 @@ class CircuitBreakerTest extends TaskQueueTestSupport {
                       + " AND state = 'CLOSED'"))
           .isEqualTo(1);
 
-      int failedCalls = 0;
-      for (String id : ids) {
-        List<String> history = transitions(id);
-        assertThat(history).doesNotContain("failed->dead_letter");
-        long failures = history.stream().filter("running->failed"::equals).count();
-        failedCalls += (int) failures;
-        // one real handler call per failure and one for the success; a short-circuited attempt
-        // (running -> pending) gave its attempt back
-        assertThat(row(id).get("attempts"))
-            .as("attempts of %s: %s", id, history)
-            .isEqualTo((int) failures + 1);
-      }
+      int failedCalls = assertNoDeadLetterAndAttemptsCountRealCalls(ids);
       // without the breaker every task would have failed about every retry delay for 5 s
       assertThat(failedCalls).isLessThan(20 * 5);
 
@@ -124,14 +113,7 @@ class CircuitBreakerTest extends TaskQueueTestSupport {
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200))
           .until(() -> ids.stream().allMatch(id -> "completed".equals(status(id))));
-      for (String id : ids) {
-        List<String> history = transitions(id);
-        assertThat(history).doesNotContain("failed->dead_letter");
-        long failures = history.stream().filter("running->failed"::equals).count();
-        assertThat(row(id).get("attempts"))
-            .as("attempts of %s: %s", id, history)
-            .isEqualTo((int) failures + 1);
-      }
+      assertNoDeadLetterAndAttemptsCountRealCalls(ids);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(
@@ -140,5 +122,25 @@ class CircuitBreakerTest extends TaskQueueTestSupport {
                       .equals(
                           json(get("/api/groups/guarded").body()).get("circuitState").asText()));
     }
+  }
+
+  /**
+   * No task was dead-lettered, and each one's attempts are its real handler calls: one per failure
+   * and one for the success (a short-circuited attempt, running -> pending, gave its attempt back).
+   *
+   * @return the failed handler calls of all the tasks
+   */
+  private int assertNoDeadLetterAndAttemptsCountRealCalls(List<String> ids) {
+    int failedCalls = 0;
+    for (String id : ids) {
+      List<String> history = transitions(id);
+      assertThat(history).doesNotContain("failed->dead_letter");
+      long failures = history.stream().filter("running->failed"::equals).count();
+      failedCalls += (int) failures;
+      assertThat(row(id).get("attempts"))
+          .as("attempts of %s: %s", id, history)
+          .isEqualTo((int) failures + 1);
+    }
+    return failedCalls;
   }
 }
