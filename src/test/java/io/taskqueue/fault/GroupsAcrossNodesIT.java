@@ -72,12 +72,7 @@ class GroupsAcrossNodesIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(250))
-        .until(
-            () ->
-                count(
-                        "SELECT COUNT(*) AS n FROM tasks WHERE resource_group = 'throttled'"
-                            + " AND status = 'completed'")
-                    == 50);
+        .until(() -> tasks("throttled", "completed") == 50);
     List<Map<String, Object>> completions =
         cluster.query(
             "SELECT h.changed_at, h.node FROM task_history h JOIN tasks t ON t.id = h.task_id"
@@ -145,12 +140,7 @@ class GroupsAcrossNodesIT {
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .until(
-            () ->
-                count(
-                        "SELECT COUNT(*) AS n FROM tasks WHERE resource_group = 'guarded'"
-                            + " AND status = 'completed'")
-                    == 20);
+        .until(() -> tasks("guarded", "completed") == 20);
     assertThat(
             count(
                 "SELECT COUNT(*) AS n FROM task_history h JOIN tasks t ON t.id = h.task_id"
@@ -204,12 +194,7 @@ class GroupsAcrossNodesIT {
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                count(
-                        "SELECT COUNT(*) AS n FROM tasks WHERE resource_group = 'pausable'"
-                            + " AND status = 'pending'")
-                    == 30);
+        .until(() -> tasks("pausable", "pending") == 30);
     for (Node node : cluster.nodes) {
       assertThat(
               HttpJson.json(node.app().get("/api/groups/pausable").body())
@@ -230,12 +215,7 @@ class GroupsAcrossNodesIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(250))
-        .until(
-            () ->
-                count(
-                        "SELECT COUNT(*) AS n FROM tasks WHERE resource_group = 'pausable'"
-                            + " AND status = 'completed'")
-                    == 30);
+        .until(() -> tasks("pausable", "completed") == 30);
     assertThat(
             count(
                 "SELECT COUNT(*) AS n FROM tasks WHERE resource_group = 'pausable'"
@@ -260,6 +240,19 @@ class GroupsAcrossNodesIT {
 
   private static long depth(Node node) {
     return HttpJson.json(node.app().get("/api/groups/pausable").body()).get("depth").asLong();
+  }
+
+  /** The tasks of {@code group} in {@code status} now. */
+  private int tasks(String group, String status) throws Exception {
+    return ((Number)
+            cluster
+                .query(
+                    "SELECT COUNT(*) AS n FROM tasks WHERE resource_group = ? AND status = ?",
+                    group,
+                    status)
+                .get(0)
+                .get("n"))
+        .intValue();
   }
 
   private int count(String sql) throws Exception {

@@ -2,12 +2,11 @@ package io.taskqueue.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskqueue.support.TestDatabase;
+import io.taskqueue.support.MigratedStores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,38 +47,7 @@ class BoundedStoreSqlTest {
 
   private void open(String dialect) throws SQLException {
     this.dialect = dialect;
-    if (dialect.equals("h2")) {
-      String url =
-          "jdbc:h2:mem:bounded"
-              + System.nanoTime()
-              + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
-      Flyway.configure()
-          .dataSource(url, "sa", "")
-          .locations("classpath:db/migration/h2")
-          .load()
-          .migrate();
-      // the in-memory database lives while one connection is open
-      c = DriverManager.getConnection(url, "sa", "");
-    } else {
-      TestDatabase.requirePostgres();
-      String schema = System.getenv().getOrDefault("TASKQUEUE_TEST_DB_SCHEMA", "tq_test") + "_sql";
-      Flyway flyway =
-          Flyway.configure()
-              .dataSource(TestDatabase.url(), TestDatabase.user(), TestDatabase.password())
-              .schemas(schema)
-              .defaultSchema(schema)
-              .cleanDisabled(false)
-              .locations("classpath:db/migration/postgresql")
-              .load();
-      flyway.clean();
-      flyway.migrate();
-      c =
-          DriverManager.getConnection(
-              TestDatabase.url(), TestDatabase.user(), TestDatabase.password());
-      try (Statement s = c.createStatement()) {
-        s.execute("SET search_path = " + schema);
-      }
-    }
+    c = MigratedStores.open(dialect, "sql");
   }
 
   @ParameterizedTest
